@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param ropeTheta RoPE base frequency (Llama)
  * @param dropout dropout probability on attention output and MLP output while training
  * @param initStd standard deviation of the normal initialisation (GPT-2: 0.02)
+ * @param activation MLP activation of the GPT-2 layout: exact GELU (default, one fused kernel) or
+ *     GPT-2's tanh approximation ({@code gelu_new} in Hugging Face checkpoints); Llama always uses SiLU
  */
 public record ModelConfig(
         @JsonProperty("architecture") Architecture architecture,
@@ -37,7 +39,8 @@ public record ModelConfig(
         @JsonProperty("norm_eps") double normEps,
         @JsonProperty("rope_theta") double ropeTheta,
         @JsonProperty("dropout") double dropout,
-        @JsonProperty("init_std") double initStd) {
+        @JsonProperty("init_std") double initStd,
+        @JsonProperty("activation") Activation activation) {
 
     public ModelConfig {
         if (architecture == null) {
@@ -76,6 +79,9 @@ public record ModelConfig(
         if (initStd <= 0) {
             initStd = 0.02;
         }
+        if (activation == null) {
+            activation = architecture == Architecture.LLAMA ? Activation.SILU : Activation.GELU;
+        }
     }
 
     private static void positive(String name, int value) {
@@ -92,14 +98,14 @@ public record ModelConfig(
     /** A GPT-2 layout: 4C MLP, biases, tied head. */
     public static ModelConfig gpt2(int vocab, int ctx, int d, int layers, int heads) {
         return new ModelConfig(Architecture.GPT2, vocab, ctx, d, layers, heads, heads, 4 * d,
-                true, true, 1e-5, 10000.0, 0.0, 0.02);
+                true, true, 1e-5, 10000.0, 0.0, 0.02, Activation.GELU);
     }
 
     /** A Llama layout: SwiGLU width rounded up to a multiple of 8 from 8C/3, no biases, untied. */
     public static ModelConfig llama(int vocab, int ctx, int d, int layers, int heads, int kvHeads) {
         int hidden = ((8 * d / 3) + 7) / 8 * 8;
         return new ModelConfig(Architecture.LLAMA, vocab, ctx, d, layers, heads, kvHeads, hidden,
-                false, false, 1e-5, 10000.0, 0.0, 0.02);
+                false, false, 1e-5, 10000.0, 0.0, 0.02, Activation.SILU);
     }
 
     /** Named presets for the CLI: {@code tiny} (d=64, 2 layers) and {@code small} (d=256, 4 layers). */
@@ -116,6 +122,6 @@ public record ModelConfig(
 
     public ModelConfig withVocabSize(int v) {
         return new ModelConfig(architecture, v, contextLength, dModel, nLayers, nHeads, nKvHeads,
-                ffnHidden, tieWordEmbeddings, bias, normEps, ropeTheta, dropout, initStd);
+                ffnHidden, tieWordEmbeddings, bias, normEps, ropeTheta, dropout, initStd, activation);
     }
 }

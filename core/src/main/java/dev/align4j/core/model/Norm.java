@@ -1,0 +1,49 @@
+package dev.align4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
+
+/**
+ * LayerNorm (GPT-2: gain and bias, torch's fused kernel) or RMSNorm (Llama: gain only,
+ * x / sqrt(mean(x^2) + eps) * g, Zhang and Sennrich 2019). Shapes: (..., C) -> (..., C).
+ */
+public class Norm extends Module {
+
+    private final boolean rms;
+    private final float eps;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    private Norm(int dim, boolean rms, double eps) {
+        this.rms = rms;
+        this.eps = (float) eps;
+        weight = param("weight", Parameter.Type.GAMMA, new Shape(dim), new ConstantInitializer(1f));
+        bias = rms ? null
+                : param("bias", Parameter.Type.BETA, new Shape(dim), new ConstantInitializer(0f));
+    }
+
+    public static Norm layerNorm(int dim, double eps) {
+        return new Norm(dim, false, eps);
+    }
+
+    public static Norm rmsNorm(int dim, double eps) {
+        return new Norm(dim, true, eps);
+    }
+
+    public boolean isRms() {
+        return rms;
+    }
+
+    public NDArray forward(NDArray x) {
+        if (rms) {
+            NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
+            return x.mul(inv).mul(weight.getArray());
+        }
+        long c = x.getShape().get(x.getShape().dimension() - 1);
+        return x.getNDArrayInternal()
+                .layerNorm(x, new Shape(c), weight.getArray(), bias.getArray(), eps)
+                .singletonOrThrow();
+    }
+}
