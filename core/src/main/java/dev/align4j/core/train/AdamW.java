@@ -191,8 +191,8 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * The optimizer state for a checkpoint: {@code <name>.exp_avg}, {@code <name>.exp_avg_sq} for
-     * every parameter and {@code step} (int64, shape (1)). The arrays are the live state: save them,
-     * do not close or modify them.
+     * every parameter and {@code step} (int64, shape (1)). The m and v arrays are the live state:
+     * save them, do not close or modify them; the {@code step} array is new, close it when done.
      */
     public Map<String, NDArray> stateDict() {
         Map<String, NDArray> out = new LinkedHashMap<>();

@@ -180,6 +180,9 @@ public record TrainingArgs(
         try {
             return Json.mapper().treeToValue(merged, TrainingArgs.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (e.getCause() instanceof UserInputException u) {
+                throw u; // our own range check, already naming field and value
+            }
             throw new UserInputException("training arguments: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw e.getCause() instanceof UserInputException u ? u : new UserInputException(e.getMessage(), e);

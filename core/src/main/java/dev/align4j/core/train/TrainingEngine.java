@@ -348,8 +348,13 @@ public final class TrainingEngine<B> {
             TrainState s = new TrainState(step, epoch(), microBatch, args.seed(), lastLr, total, data.dataHash(),
                     version(), elapsed(), Instant.now().toString(), bestStep, args.metricForBestModel(),
                     bestStep < 0 ? null : bestValue);
-            lastCheckpoint = Checkpoint.save(ckptDir, s, Checkpoint.arrays(modelParams), optimizer.stateDict(),
-                    tmp -> listener.writeCheckpointExtras(tmp, step));
+            Map<String, NDArray> optState = optimizer.stateDict();
+            try {
+                lastCheckpoint = Checkpoint.save(ckptDir, s, Checkpoint.arrays(modelParams), optState,
+                        tmp -> listener.writeCheckpointExtras(tmp, step));
+            } finally {
+                optState.get("step").close(); // a fresh array per call; m and v are live state
+            }
             Checkpoint.prune(ckptDir, args.saveTotalLimit(), bestStep);
             LOG.info("checkpoint {} (loss {})", lastCheckpoint, lastLoss);
         }

@@ -40,15 +40,23 @@ final class TinyRegressor extends Module {
         return m;
     }
 
-    /** x (B, D) -> (B, 1). */
-    NDArray forward(NDArray x) {
+    /** x (B, D) -> (B, 1); with {@code dropout} > 0, inverted dropout on the hidden layer from the engine RNG. */
+    NDArray forward(NDArray x, double dropout) {
         NDArray h = x.matMul(w1.getArray().transpose()).add(b1.getArray()).tanh(); // (B, H)
+        if (dropout > 0) {
+            NDArray keep = x.getManager().randomUniform(0f, 1f, h.getShape()).gte(dropout).toType(DataType.FLOAT32, false);
+            h = h.mul(keep).div(1 - dropout);
+        }
         return h.matMul(w2.getArray().transpose()).add(b2.getArray()); // (B, 1)
     }
 
     /** Mean squared error over the batch: the mean the engine's accumulation expects. */
     StepOutput loss(Batch batch) {
-        NDArray err = forward(batch.x()).sub(batch.y());
+        return loss(batch, 0);
+    }
+
+    StepOutput loss(Batch batch, double dropout) {
+        NDArray err = forward(batch.x(), dropout).sub(batch.y());
         NDArray mse = err.square().mean();
         return StepOutput.of(mse).metric("mae", err.abs().mean()).metric("batch_size", batch.size());
     }
