@@ -1,0 +1,133 @@
+package dev.align4j.core.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Writes that are all-or-nothing: a reader (or a resumed run after a crash) sees either the old
+ * file or the complete new one, never a half-written file. Recipe: write a sibling temp file,
+ * fsync it, rename it over the target, fsync the parent folder so the rename itself is durable.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Atomically replaces {@code target} with {@code bytes}; creates parent folders. */
+    public static void write(Path target, byte[] bytes) {
+        Path abs = target.toAbsolutePath();
+        try {
+            Files.createDirectories(abs.getParent());
+            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            try {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                move(tmp, abs);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            fsyncDir(abs.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    /** {@link #write} of UTF-8 text. */
+    public static void writeString(Path target, String text) {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Moves a fully written folder {@code tmpDir} to {@code finalDir} with one rename. If
+     * {@code finalDir} already exists it is first renamed aside and deleted after the swap, so the
+     * window without a complete folder is one rename long. Both must be on the same file system.
+     */
+    public static void replaceDir(Path tmpDir, Path finalDir) {
+        try {
+            fsyncTree(tmpDir);
+            Path aside = null;
+            if (Files.exists(finalDir)) {
+                aside = finalDir.resolveSibling("." + finalDir.getFileName() + ".old-" + System.nanoTime());
+                move(finalDir, aside);
+            }
+            move(tmpDir, finalDir);
+            fsyncDir(finalDir.toAbsolutePath().getParent());
+            if (aside != null) {
+                deleteTree(aside);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + tmpDir + " to " + finalDir, e);
+        }
+    }
+
+    /** Deletes a file or a folder with everything below it; a missing path is fine. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    /** Forces a file's content to disk (used for append-only logs at checkpoints). */
+    public static void fsync(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fsync " + file, e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // e.g. some network file systems; a plain rename is the best left
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void fsyncTree(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p)) {
+                    fsyncTree(p);
+                } else if (Files.isRegularFile(p)) {
+                    fsync(p);
+                }
+            }
+        }
+        fsyncDir(dir);
+    }
+
+    /** Directory fsync makes a rename durable on Linux; other systems refuse it, which is harmless. */
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not supported on this platform: the rename is still atomic, only not yet durable
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.align4j.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.AtomicFiles;
+import dev.align4j.core.io.Json;
+import dev.align4j.core.io.Safetensors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint folders {@code <output_dir>/checkpoints/step-N/} holding {@code weights.safetensors}
+ * (every model parameter by dotted name), {@code optimizer.safetensors} ({@link AdamW#stateDict()})
+ * and {@code state.json} ({@link TrainState}). A folder is written under a temporary name and
+ * renamed into place, so a folder named {@code step-N} with a state.json is always complete.
+ */
+public final class Checkpoint {
+
+    public static final String WEIGHTS = "weights.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String STATE = "state.json";
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+
+    private Checkpoint() {
+    }
+
+    /** {@code <outputDir>/checkpoints}. */
+    public static Path dir(Path outputDir) {
+        return outputDir.resolve("checkpoints");
+    }
+
+    /**
+     * Writes checkpoint {@code state.step()} under {@code checkpointsDir} atomically.
+     *
+     * @param extras writes more files into the temporary folder before the rename (may be null)
+     * @return the final folder
+     */
+    public static Path save(Path checkpointsDir, TrainState state, Map<String, NDArray> weights,
+            Map<String, NDArray> optimizer, Consumer<Path> extras) {
+        Path fin = checkpointsDir.resolve("step-" + state.step());
+        Path tmp = checkpointsDir.resolve(".tmp-step-" + state.step() + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(tmp);
+            Safetensors.save(tmp.resolve(WEIGHTS), weights);
+            Safetensors.save(tmp.resolve(OPTIMIZER), optimizer);
+            if (extras != null) {
+                extras.accept(tmp);
+            }
+            // state.json last: its presence marks a complete checkpoint even without the rename
+            Json.write(tmp.resolve(STATE), state);
+            AtomicFiles.replaceDir(tmp, fin);
+        } catch (IOException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw new UncheckedIOException("cannot write checkpoint " + fin, e);
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw e;
+        }
+        return fin;
+    }
+
+    /** Complete checkpoints (folders {@code step-N} with a state.json), oldest first. */
+    public static List<Path> list(Path checkpointsDir) {
+        if (!Files.isDirectory(checkpointsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(checkpointsDir)) {
+            return s.filter(p -> step(p) >= 0 && Files.isRegularFile(p.resolve(STATE)))
+                    .sorted(Comparator.comparingLong(Checkpoint::step))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + checkpointsDir, e);
+        }
+    }
+
+    /** The newest complete checkpoint. */
+    public static Optional<Path> latest(Path checkpointsDir) {
+        List<Path> all = list(checkpointsDir);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Step number of a {@code step-N} folder, or -1 for any other name. */
+    public static long step(Path dir) {
+        Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * {@code resume_from_checkpoint} to a folder: {@code latest} is the newest checkpoint under
+     * {@code <outputDir>/checkpoints}; anything else is a checkpoint folder path.
+     */
+    public static Path resolve(String spec, Path outputDir) {
+        if (spec.equals("latest")) {
+            return latest(dir(outputDir)).orElseThrow(() -> new UserInputException(
+                    "resume_from_checkpoint: latest: no complete checkpoint in " + dir(outputDir)));
+        }
+        Path p = Path.of(spec);
+        if (!Files.isRegularFile(p.resolve(STATE)) || !Files.isRegularFile(p.resolve(WEIGHTS))) {
+            throw new UserInputException("resume_from_checkpoint: " + spec
+                    + ": not a checkpoint folder (needs " + STATE + " and " + WEIGHTS + ")");
+        }
+        return p;
+    }
+
+    public static TrainState readState(Path dir) {
+        return Json.read(dir.resolve(STATE), TrainState.class);
+    }
+
+    /**
+     * Deletes the oldest checkpoints until at most {@code limit} remain, never {@code keepStep}
+     * (the best) and never the newest. {@code limit <= 0} keeps all.
+     */
+    public static void prune(Path checkpointsDir, int limit, long keepStep) {
+        if (limit <= 0) {
+            return;
+        }
+        List<Path> all = new ArrayList<>(list(checkpointsDir));
+        int excess = all.size() - limit;
+        for (int i = 0; i < all.size() - 1 && excess > 0; i++) {
+            if (step(all.get(i)) != keepStep) {
+                AtomicFiles.deleteTree(all.get(i));
+                excess--;
+            }
+        }
+    }
+
+    /** Removes temporary folders left by a crash during a save. */
+    public static void cleanTemporaries(Path checkpointsDir) {
+        if (!Files.isDirectory(checkpointsDir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(checkpointsDir)) {
+            s.filter(p -> p.getFileName().toString().startsWith(".tmp-step-")).forEach(AtomicFiles::deleteTree);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + checkpointsDir, e);
+        }
+    }
+
+    /** Parameter arrays by name, as {@link #save} wants them. */
+    public static Map<String, NDArray> arrays(Map<String, Parameter> params) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        params.forEach((name, p) -> out.put(name, p.getArray()));
+        return out;
+    }
+
+    /**
+     * Copies the checkpoint's weights into {@code params} in place. Every parameter must be in the
+     * file with the same shape; extra tensors in the file are ignored. Loaded copies live on
+     * {@code scratch}, which the caller closes.
+     */
+    public static void restoreWeights(Path dir, Map<String, Parameter> params, NDManager scratch) {
+        Map<String, NDArray> loaded = Safetensors.load(dir.resolve(WEIGHTS), scratch);
+        List<String> missing = params.keySet().stream().filter(n -> !loaded.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new UserInputException(dir.resolve(WEIGHTS) + ": missing parameters " + missing);
+        }
+        params.forEach((name, p) -> AdamW.copy(name, loaded.get(name), p.getArray()));
+    }
+
+    /** Loads optimizer state into {@code optimizer} (in place). */
+    public static void restoreOptimizer(Path dir, AdamW optimizer, NDManager scratch) {
+        optimizer.loadStateDict(Safetensors.load(dir.resolve(OPTIMIZER), scratch));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.align4j.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+class AtomicFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writeCreatesParentsReplacesAndLeavesNoTempFiles() throws IOException {
+        Path f = dir.resolve("a/b/state.json");
+        AtomicFiles.writeString(f, "one");
+        AtomicFiles.writeString(f, "two");
+        assertThat(Files.readString(f)).isEqualTo("two");
+        try (Stream<Path> s = Files.list(f.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("state.json");
+        }
+    }
+
+    @Test
+    void replaceDirSwapsWholeFolder() throws IOException {
+        Path fin = dir.resolve("step-3");
+        Files.createDirectories(fin);
+        Files.writeString(fin.resolve("old.txt"), "old");
+        Path tmp = dir.resolve(".tmp-step-3");
+        Files.createDirectories(tmp.resolve("sub"));
+        Files.writeString(tmp.resolve("sub/new.txt"), "new");
+
+        AtomicFiles.replaceDir(tmp, fin);
+
+        assertThat(tmp).doesNotExist();
+        assertThat(fin.resolve("old.txt")).doesNotExist();
+        assertThat(Files.readString(fin.resolve("sub/new.txt"))).isEqualTo("new");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("step-3");
+        }
+    }
+}
