@@ -1,0 +1,121 @@
+package dev.align4j.core.tokenizer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.UserInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * UTF-8 bytes as tokens: ids 0..255 are byte values, then the specials of {@link SpecialTokens}
+ * (256 {@code <|bos|>}, 257 {@code <|eos|>}, 258 {@code <|pad|>}, 259 {@code <|im_start|>},
+ * 260 {@code <|im_end|>}). Needs no training and never meets an unknown character, at the price of
+ * long sequences; the right choice for tiny models and tests.
+ */
+public final class ByteTokenizer implements Tokenizer {
+
+    /** The marker file {@link Tokenizers#load} looks for. */
+    public static final String MARKER_FILE = "align4j_tokenizer.json";
+
+    private final Map<String, Integer> specials = new LinkedHashMap<>();
+
+    public ByteTokenizer() {
+        for (String s : SpecialTokens.DEFAULTS) {
+            specials.put(s, 256 + specials.size());
+        }
+    }
+
+    @Override
+    public int[] encode(String text) {
+        IntBuf out = new IntBuf(text.length() + 8);
+        SpecialTokens.split(text, specials, new SpecialTokens.Sink() {
+            @Override
+            public void text(String piece) {
+                for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
+                    out.add(b & 0xFF);
+                }
+            }
+
+            @Override
+            public void special(int id) {
+                out.add(id);
+            }
+        });
+        return out.toArray();
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length);
+        for (int id : ids) {
+            if (id >= 0 && id < 256) {
+                bytes.write(id);
+            }
+        }
+        // invalid UTF-8 (a cut multi-byte character) becomes U+FFFD, as in Hugging Face decoders
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int vocabSize() {
+        return 256 + specials.size();
+    }
+
+    @Override
+    public int bosId() {
+        return specials.get(SpecialTokens.BOS);
+    }
+
+    @Override
+    public int eosId() {
+        return specials.get(SpecialTokens.EOS);
+    }
+
+    @Override
+    public int padId() {
+        return specials.get(SpecialTokens.PAD);
+    }
+
+    @Override
+    public List<Integer> specialIds() {
+        return IntStream.range(256, vocabSize()).boxed().toList();
+    }
+
+    @Override
+    public Optional<String> specialToken(int id) {
+        return id >= 256 && id < vocabSize() ? Optional.of(SpecialTokens.DEFAULTS.get(id - 256)) : Optional.empty();
+    }
+
+    @Override
+    public void save(Path dir) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode marker = json.createObjectNode();
+        marker.put("type", "byte");
+        marker.putPOJO("special_tokens", SpecialTokens.DEFAULTS);
+        try {
+            Files.createDirectories(dir);
+            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(MARKER_FILE).toFile(), marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write tokenizer to " + dir, e);
+        }
+    }
+
+    /** Checks a marker file written by {@link #save}; the byte tokenizer has no other state. */
+    static ByteTokenizer load(Path dir, ObjectNode marker) {
+        if (!SpecialTokens.DEFAULTS.toString().equals(String.valueOf(
+                new ObjectMapper().convertValue(marker.get("special_tokens"), List.class)))) {
+            throw UserInputException.at(dir.resolve(MARKER_FILE), 0, "special_tokens",
+                    "expected " + SpecialTokens.DEFAULTS + " for a byte tokenizer");
+        }
+        return new ByteTokenizer();
+    }
+}

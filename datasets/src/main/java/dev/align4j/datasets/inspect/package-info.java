@@ -1,0 +1,2 @@
+/** Data set reports: counts, token length percentiles, truncation, rendered examples with masks marked. */
+package dev.align4j.datasets.inspect;
