@@ -1,0 +1,119 @@
+package dev.align4j.core.peft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * An {@link Nf4} tensor held on the device and dequantized there on each use.
+ *
+ * <p>Held arrays: codes (n/2) uint8; a 256 x 2 fp32 lookup table that maps a packed byte to its two
+ * values (2 KiB, so unpacking is one embedding lookup instead of shifts and masks, which DJL does not
+ * expose); and either absmax (blocks) fp32 or, with double quantization, int8 scales (groups * 256)
+ * with their fp32 steps (groups, 1) and the mean as a Java float.
+ *
+ * <p>Dequantization: codes (n/2) -> int32 -> lookup (n/2, 2) -> (blocks, blockSize) * scales
+ * (blocks, 1) -> the first n values -> original shape. The int32 index copy is transient (4 bytes
+ * per pair of weights) and lives only for the forward.
+ */
+public final class Nf4Weight implements AutoCloseable {
+
+    private final Shape shape;
+    private final int blockSize;
+    private final int blocks;
+    private final NDArray codes;
+    private final NDArray table;
+    private final NDArray absmax;
+    private final NDArray qScales;
+    private final NDArray steps;
+    private final float mean;
+
+    private Nf4Weight(Nf4.Quantized q, NDManager manager) {
+        shape = q.shape();
+        blockSize = q.blockSize();
+        blocks = q.blocks();
+        ByteBuffer buf = ByteBuffer.allocateDirect(q.codes().length);
+        buf.put(q.codes()).flip();
+        codes = manager.create(buf, new Shape(q.codes().length), DataType.UINT8);
+        float[] lut = new float[512];
+        for (int b = 0; b < 256; b++) {
+            lut[2 * b] = Nf4.CODE[b >>> 4];
+            lut[2 * b + 1] = Nf4.CODE[b & 0x0f];
+        }
+        table = manager.create(lut, new Shape(256, 2));
+        if (q.doubleQuant()) {
+            absmax = null;
+            qScales = manager.create(q.qScales());
+            steps = manager.create(q.steps(), new Shape(q.steps().length, 1));
+            mean = q.mean();
+            NDScope.unregister(codes, table, qScales, steps);
+        } else {
+            absmax = manager.create(q.absmax());
+            qScales = null;
+            steps = null;
+            mean = 0;
+            NDScope.unregister(codes, table, absmax);
+        }
+    }
+
+    /** Copies a host tensor onto {@code manager}'s device; the arrays belong to that manager. */
+    public static Nf4Weight upload(Nf4.Quantized q, NDManager manager) {
+        return new Nf4Weight(q, manager);
+    }
+
+    /** The original shape, e.g. (out, in). */
+    public Shape shape() {
+        return shape;
+    }
+
+    /** Per-block scales (blocks) fp32, rebuilt from int8 with double quantization. */
+    NDArray scales() {
+        if (absmax != null) {
+            return absmax;
+        }
+        // absmax = q * step + mean, grouped by 256 (same float operations as Nf4.reconstruct)
+        NDArray s = qScales.toType(DataType.FLOAT32, false).reshape(steps.getShape().get(0),
+                Nf4.SCALE_BLOCK).mul(steps).add(mean).reshape(-1);
+        return s.get(new NDIndex("0:{}", blocks));
+    }
+
+    /** The dequantized tensor in {@code shape()}, as {@code dtype}. Arrays go to the current scope. */
+    public NDArray dequantize(DataType dtype) {
+        NDArray idx = codes.toType(DataType.INT32, false); // torch's embedding takes int32 indices
+        NDArray pairs = idx.getNDArrayInternal().embedding(idx, table, SparseFormat.DENSE)
+                .singletonOrThrow(); // (n/2, 2)
+        NDArray w = pairs.reshape(blocks, blockSize).mul(scales().reshape(blocks, 1)).reshape(-1);
+        if (w.size() != shape.size()) {
+            w = w.get(new NDIndex("0:{}", shape.size()));
+        }
+        w = w.reshape(shape);
+        return dtype == DataType.FLOAT32 ? w : w.toType(dtype, false);
+    }
+
+    /** Bytes held on the device (codes, scales, lookup table) plus the mean. */
+    public long bytes() {
+        long b = codes.size() + table.size() * 4;
+        if (absmax != null) {
+            return b + absmax.size() * 4;
+        }
+        return b + qScales.size() + steps.size() * 4 + 4;
+    }
+
+    @Override
+    public void close() {
+        codes.close();
+        table.close();
+        if (absmax != null) {
+            absmax.close();
+        } else {
+            qScales.close();
+            steps.close();
+        }
+    }
+}
