@@ -17,7 +17,8 @@ import ai.djl.ndarray.types.Shape;
  *       (all positive) scales so the symmetric 8-bit code is used fully (section 3).</li>
  * </ul>
  * Bits per weight: 4 + 32/b without double quantization (4.5 at b = 64) and
- * 4 + 8/b + 32/(256 b) with it (4.127 at b = 64), plus padding on small tensors.
+ * 4 + 8/b + 32/(256 b) with it (4.127 at b = 64), plus the last block's padding and the mean
+ * (32 bits per tensor).
  *
  * <p>The paper's second quantization uses an 8-bit float code; we use a linear int8 code over the
  * mean-centred scales, which costs the same memory. Its error (at most half a step of
@@ -100,7 +101,7 @@ public final class Nf4 {
             }
             mean = (float) (sum / blocks);
             int groups = (blocks + SCALE_BLOCK - 1) / SCALE_BLOCK;
-            qScales = new byte[groups * SCALE_BLOCK];
+            qScales = new byte[blocks];
             steps = new float[groups];
             for (int g = 0; g < groups; g++) {
                 float max = 0;
@@ -151,7 +152,7 @@ public final class Nf4 {
      * @param blockSize weights per block
      * @param codes packed codes, blocks * blockSize / 2 bytes
      * @param absmax fp32 scale per block, or null with double quantization
-     * @param qScales int8 scales, padded to a multiple of 256, or null
+     * @param qScales int8 scale per block, or null
      * @param steps fp32 step per 256 scales, or null
      * @param mean the mean subtracted from the scales before their quantization
      */

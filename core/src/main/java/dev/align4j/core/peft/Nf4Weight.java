@@ -14,9 +14,10 @@ import java.nio.ByteBuffer;
  * An {@link Nf4} tensor held on the device and dequantized there on each use.
  *
  * <p>Held arrays: codes (n/2) uint8; a 256 x 2 fp32 lookup table that maps a packed byte to its two
- * values (2 KiB, so unpacking is one embedding lookup instead of shifts and masks, which DJL does not
- * expose); and either absmax (blocks) fp32 or, with double quantization, int8 scales (groups * 256)
- * with their fp32 steps (groups, 1) and the mean as a Java float.
+ * values (2 KiB, shared by all weights of a model, so unpacking is one embedding lookup instead of
+ * shifts and masks, which DJL does not expose); and either absmax (blocks) fp32 or, with double
+ * quantization, int8 scales (blocks) with their fp32 steps (blocks / 256) and the mean as a Java
+ * float.
  *
  * <p>Dequantization: codes (n/2) -> int32 -> lookup (n/2, 2) -> (blocks, blockSize) * scales
  * (blocks, 1) -> the first n values -> original shape. The int32 index copy is transient (4 bytes
@@ -29,42 +30,68 @@ public final class Nf4Weight implements AutoCloseable {
     private final int blocks;
     private final NDArray codes;
     private final NDArray table;
+    private final boolean ownsTable;
     private final NDArray absmax;
     private final NDArray qScales;
     private final NDArray steps;
     private final float mean;
 
-    private Nf4Weight(Nf4.Quantized q, NDManager manager) {
+    private Nf4Weight(Nf4.Quantized q, NDArray table, boolean ownsTable) {
+        NDManager manager = table.getManager();
         shape = q.shape();
         blockSize = q.blockSize();
         blocks = q.blocks();
+        this.table = table;
+        this.ownsTable = ownsTable;
         ByteBuffer buf = ByteBuffer.allocateDirect(q.codes().length);
         buf.put(q.codes()).flip();
         codes = manager.create(buf, new Shape(q.codes().length), DataType.UINT8);
-        float[] lut = new float[512];
-        for (int b = 0; b < 256; b++) {
-            lut[2 * b] = Nf4.CODE[b >>> 4];
-            lut[2 * b + 1] = Nf4.CODE[b & 0x0f];
-        }
-        table = manager.create(lut, new Shape(256, 2));
         if (q.doubleQuant()) {
             absmax = null;
             qScales = manager.create(q.qScales());
-            steps = manager.create(q.steps(), new Shape(q.steps().length, 1));
+            steps = manager.create(q.steps());
             mean = q.mean();
-            NDScope.unregister(codes, table, qScales, steps);
+            NDScope.unregister(codes, qScales, steps);
         } else {
             absmax = manager.create(q.absmax());
             qScales = null;
             steps = null;
             mean = 0;
-            NDScope.unregister(codes, table, absmax);
+            NDScope.unregister(codes, absmax);
         }
     }
 
-    /** Copies a host tensor onto {@code manager}'s device; the arrays belong to that manager. */
+    /**
+     * The (256, 2) fp32 table from a packed byte to its two code values, on {@code manager}. One
+     * table serves every {@link Nf4Weight} on that device.
+     */
+    public static NDArray lookupTable(NDManager manager) {
+        float[] lut = new float[512];
+        for (int b = 0; b < 256; b++) {
+            lut[2 * b] = Nf4.CODE[b >>> 4];
+            lut[2 * b + 1] = Nf4.CODE[b & 0x0f];
+        }
+        NDArray table = manager.create(lut, new Shape(256, 2));
+        NDScope.unregister(table);
+        return table;
+    }
+
+    /** Copies a host tensor to {@code manager}'s device with its own lookup table. */
     public static Nf4Weight upload(Nf4.Quantized q, NDManager manager) {
-        return new Nf4Weight(q, manager);
+        return new Nf4Weight(q, lookupTable(manager), true);
+    }
+
+    /**
+     * Copies a host tensor to the device of {@code table} (from {@link #lookupTable}), sharing the
+     * table; closing this weight leaves the table open.
+     */
+    public static Nf4Weight upload(Nf4.Quantized q, NDArray table) {
+        return new Nf4Weight(q, table, false);
+    }
+
+    /** The lookup table this weight decodes with. */
+    public NDArray table() {
+        return table;
     }
 
     /** The original shape, e.g. (out, in). */
@@ -77,10 +104,12 @@ public final class Nf4Weight implements AutoCloseable {
         if (absmax != null) {
             return absmax;
         }
-        // absmax = q * step + mean, grouped by 256 (same float operations as Nf4.reconstruct)
-        NDArray s = qScales.toType(DataType.FLOAT32, false).reshape(steps.getShape().get(0),
-                Nf4.SCALE_BLOCK).mul(steps).add(mean).reshape(-1);
-        return s.get(new NDIndex("0:{}", blocks));
+        // absmax_i = q_i * step_(i / 256) + mean (same float operations as Nf4.reconstruct)
+        NDArray step = steps.repeat(0, Nf4.SCALE_BLOCK);
+        if (step.size() != blocks) {
+            step = step.get(new NDIndex("0:{}", blocks));
+        }
+        return qScales.toType(DataType.FLOAT32, false).mul(step).add(mean);
     }
 
     /** The dequantized tensor in {@code shape()}, as {@code dtype}. Arrays go to the current scope. */
@@ -96,19 +125,20 @@ public final class Nf4Weight implements AutoCloseable {
         return dtype == DataType.FLOAT32 ? w : w.toType(dtype, false);
     }
 
-    /** Bytes held on the device (codes, scales, lookup table) plus the mean. */
+    /** Bytes held on the device (codes and scales) plus the mean; the shared table is extra. */
     public long bytes() {
-        long b = codes.size() + table.size() * 4;
         if (absmax != null) {
-            return b + absmax.size() * 4;
+            return codes.size() + absmax.size() * 4;
         }
-        return b + qScales.size() + steps.size() * 4 + 4;
+        return codes.size() + qScales.size() + steps.size() * 4 + 4;
     }
 
     @Override
     public void close() {
         codes.close();
-        table.close();
+        if (ownsTable) {
+            table.close();
+        }
         if (absmax != null) {
             absmax.close();
         } else {
