@@ -125,7 +125,7 @@ public class LoraAdapter extends LinearAdapter {
             return base.baseForward(x);
         }
         NDArray b = base.bias() == null ? null : base.bias().getArray();
-        return Linear.linear(x, quantized.dequantize(denseType), b);
+        return Linear.linear(x, quantized.dequantize(denseType, x.getManager()), b);
     }
 
     /** (alpha / r) B A, shape (out, in). */

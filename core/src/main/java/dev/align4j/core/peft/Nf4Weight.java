@@ -112,17 +112,37 @@ public final class Nf4Weight implements AutoCloseable {
         return qScales.toType(DataType.FLOAT32, false).mul(step).add(mean);
     }
 
-    /** The dequantized tensor in {@code shape()}, as {@code dtype}. Arrays go to the current scope. */
+    /** The dequantized tensor in {@code shape()} as {@code dtype}, on the weight's own manager. */
     public NDArray dequantize(DataType dtype) {
-        NDArray idx = codes.toType(DataType.INT32, false); // torch's embedding takes int32 indices
-        NDArray pairs = idx.getNDArrayInternal().embedding(idx, table, SparseFormat.DENSE)
-                .singletonOrThrow(); // (n/2, 2)
-        NDArray w = pairs.reshape(blocks, blockSize).mul(scales().reshape(blocks, 1)).reshape(-1);
-        if (w.size() != shape.size()) {
-            w = w.get(new NDIndex("0:{}", shape.size()));
+        return dequantize(dtype, codes.getManager());
+    }
+
+    /**
+     * The dequantized tensor in {@code shape()} as {@code dtype}, attached to {@code target} (pass
+     * the input's manager, so a per-step sub-manager frees it) and registered with the caller's
+     * {@link NDScope}, if any. The intermediates are freed here.
+     */
+    public NDArray dequantize(DataType dtype, NDManager target) {
+        NDArray w;
+        try (NDScope scope = new NDScope()) {
+            NDArray idx = codes.toType(DataType.INT32, false); // torch's embedding takes int32
+            NDArray pairs = idx.getNDArrayInternal().embedding(idx, table, SparseFormat.DENSE)
+                    .singletonOrThrow(); // (n/2, 2)
+            w = pairs.reshape(blocks, blockSize).mul(scales().reshape(blocks, 1)).reshape(-1);
+            if (w.size() != shape.size()) {
+                w = w.get(new NDIndex("0:{}", shape.size()));
+            }
+            w = w.reshape(shape);
+            if (dtype != DataType.FLOAT32) {
+                w = w.toType(dtype, false);
+            }
+            NDScope.unregister(w);
         }
-        w = w.reshape(shape);
-        return dtype == DataType.FLOAT32 ? w : w.toType(dtype, false);
+        NDScope.register(w);
+        if (w.getManager() != target) {
+            w.attach(target);
+        }
+        return w;
     }
 
     /** Bytes held on the device (codes and scales) plus the mean; the shared table is extra. */

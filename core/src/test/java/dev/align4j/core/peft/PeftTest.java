@@ -282,6 +282,33 @@ class PeftTest {
         assertThat(q.sub(d).abs().max().getFloat()).isLessThan(1e-4f);
     }
 
+    @Test
+    void qloraForwardLeavesNoArraysOnTheModelManager() {
+        CausalLM model = TinyModels.random(TinyModels.llama(), manager, 8);
+        Peft.apply(model, PeftConfig.lora(PeftMethod.QLORA, 2, 4, List.of("all-linear")), manager);
+        TinyModels.logits(model, manager); // first call builds the RoPE tables
+        int before = manager.getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            try (NDManager step = manager.newSubManager()) {
+                TinyModels.logits(model, step);
+            }
+        }
+        assertThat(manager.getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void loraDropoutActsOnlyWhileTraining() {
+        CausalLM model = TinyModels.random(TinyModels.gpt2(), manager, 9);
+        Peft.apply(model, PeftConfig.of(PeftMethod.LORA).withLoraDropout(0.5), manager);
+        TinyModels.randomizeAdapters(model, 10);
+        NDArray ids = TinyModels.ids(manager);
+        float[] eval1 = model.forward(ids, null, false).logits().toFloatArray();
+        float[] eval2 = model.forward(ids, null, false).logits().toFloatArray();
+        float[] train = model.forward(ids, null, true).logits().toFloatArray();
+        assertThat(eval1).containsExactly(eval2);
+        assertThat(train).isNotEqualTo(eval1);
+    }
+
     private static float[] mean(float[] a) {
         double s = 0;
         for (float v : a) {
