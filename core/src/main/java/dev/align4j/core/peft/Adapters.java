@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -151,6 +152,17 @@ public final class Adapters {
         if (adapters.isEmpty()) {
             throw new IllegalStateException("model has no LoRA adapters to save");
         }
+        for (Map.Entry<String, LoraAdapter> e : adapters.entrySet()) {
+            LoraAdapter a = e.getValue();
+            if (a.isMerged()) {
+                throw new IllegalStateException("unmerge adapters before saving them");
+            }
+            if (a.rank() != cfg.loraR() || a.alpha() != cfg.loraAlpha()) {
+                throw new IllegalArgumentException("adapter " + e.getKey() + " has r=" + a.rank()
+                        + " alpha=" + a.alpha() + ", config says r=" + cfg.loraR() + " alpha="
+                        + cfg.loraAlpha());
+            }
+        }
         Manifest manifest = new Manifest(FORMAT_VERSION, cfg, baseModelHash,
                 List.copyOf(adapters.keySet()));
         Path parent = dir.toAbsolutePath().getParent();
@@ -162,16 +174,7 @@ public final class Adapters {
                     Files.newOutputStream(tmp.resolve(WEIGHTS_FILE))) {
                 NDList tensors = new NDList();
                 for (Map.Entry<String, LoraAdapter> e : adapters.entrySet()) {
-                    LoraAdapter a = e.getValue();
-                    if (a.isMerged()) {
-                        throw new IllegalStateException("unmerge adapters before saving them");
-                    }
-                    if (a.rank() != cfg.loraR() || a.alpha() != cfg.loraAlpha()) {
-                        throw new IllegalArgumentException("adapter " + e.getKey() + " has r="
-                                + a.rank() + " alpha=" + a.alpha() + ", config says r="
-                                + cfg.loraR() + " alpha=" + cfg.loraAlpha());
-                    }
-                    for (Map.Entry<String, Parameter> p : a.ownParameters().entrySet()) {
+                    for (Map.Entry<String, Parameter> p : e.getValue().ownParameters().entrySet()) {
                         // a copy carries the file name, the parameter's own array keeps its name
                         NDArray copy = p.getValue().getArray().duplicate();
                         copy.setName(e.getKey() + "." + LoraAdapter.NAME + "." + p.getKey());
@@ -205,7 +208,7 @@ public final class Adapters {
                         + f.getFileName());
             }
         }
-        Manifest manifest = JSON.readValue(configFile.toFile(), Manifest.class);
+        Manifest manifest = readManifest(configFile);
         if (manifest.formatVersion() != FORMAT_VERSION) {
             throw UserInputException.at(configFile, 0, "format_version", "unsupported version "
                     + manifest.formatVersion() + " (this build reads " + FORMAT_VERSION + ")");
@@ -260,6 +263,25 @@ public final class Adapters {
             LOG.info("loaded {} LoRA layers from {}", layers.size(), dir);
             return new Loaded(manifest, trainable);
         }
+    }
+
+    /** Reads {@code adapter_config.json}; errors name the file. */
+    public static Manifest readManifest(Path configFile) throws IOException {
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(configFile.toFile(), Manifest.class);
+        } catch (JsonProcessingException e) {
+            // a PeftConfig check failing inside Jackson arrives as the cause
+            Throwable cause = e.getCause() instanceof UserInputException u ? u : e;
+            throw UserInputException.at(configFile, 0, null, cause.getMessage()
+                    .lines().findFirst().orElse("invalid JSON"));
+        }
+        if (manifest.peft() == null || manifest.baseModelHash() == null
+                || manifest.targetModules() == null) {
+            throw UserInputException.at(configFile, 0, null,
+                    "needs peft, base_model_hash and target_modules");
+        }
+        return manifest;
     }
 
     /** Moves {@code tmp} to {@code dir}; an existing {@code dir} is renamed aside and then deleted. */

@@ -102,6 +102,14 @@ class AdaptersTest {
         assertThat(Lora.adapters(other)).isEmpty();
         assertThatThrownBy(() -> Adapters.load(tmp.resolve("missing"), other, otherHash))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("adapter_config.json");
+        // a bad value in the stored config is reported with the file and the field
+        Path config = dir.resolve(Adapters.CONFIG_FILE);
+        Files.writeString(config, Files.readString(config).replace("\"lora_r\" : 8",
+                "\"lora_r\" : -8"));
+        assertThatThrownBy(() -> Adapters.load(dir, trained, hash))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining(Adapters.CONFIG_FILE).hasMessageContaining("lora_r")
+                .hasMessageContaining("-8");
     }
 
     @Test
