@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -29,7 +28,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "align4j",
         mixinStandardHelpOptions = true,
-        scope = ScopeType.INHERIT, // --help, --version on every subcommand
         versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Pretrain, fine-tune and align language models (SFT, reward models, PPO, DPO) "
@@ -87,9 +85,26 @@ public final class Main implements Callable<Integer> {
      * after the last {@code addSubcommand}.
      */
     static CommandLine configure(CommandLine cl) {
+        standardOptions(cl);
         return cl.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::onError)
                 .setParameterExceptionHandler(Main::onBadParameter);
+    }
+
+    /**
+     * {@code --help} and {@code --version} on every subcommand, however deep. (Picocli's inherited
+     * scope would do this too, but it also hands the top command's description and footer to every
+     * subcommand that has none.) Adding them where a command already has them does nothing.
+     */
+    private static void standardOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            spec.mixinStandardHelpOptions(true);
+            if (spec.versionProvider() == null) {
+                spec.versionProvider(new VersionProvider());
+            }
+            standardOptions(sub);
+        }
     }
 
     private static int onBadParameter(ParameterException ex, String[] args) {

@@ -116,6 +116,13 @@ class MainTest {
     }
 
     @Test
+    void subcommandHelpShowsItsOwnDescriptionAndTheStandardOptions() {
+        assertThat(run("probe", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: align4j probe", "--version", "--help")
+                .doesNotContain("Pretrain, fine-tune");
+    }
+
+    @Test
     void helpListsTheRegisteredCommands() {
         CommandLine cl = Main.newCommandLine();
         cl.setOut(new PrintWriter(out, true));
