@@ -39,7 +39,6 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             InfoCommand.class);
 
-    static final int OK = 0;
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
 
