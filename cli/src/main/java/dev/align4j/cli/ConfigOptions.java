@@ -1,0 +1,92 @@
+package dev.align4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.core.config.ConfigLoader;
+import dev.align4j.core.config.Pair;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --config FILE} and {@code --set KEY=VALUE} for any command with a config record. Use it as a
+ * mixin, and pass the command's typed flags by config key:
+ *
+ * <pre>{@code
+ * @Mixin ConfigOptions config;
+ * @Option(names = "--output-dir") Path outputDir;
+ * @Option(names = "--max-steps") Integer maxSteps;
+ * ...
+ * Pair<TrainingArgs, DpoConfig> c = config.loadSplit(TrainingArgs.class, DpoConfig.class,
+ *         ConfigOptions.flags("output_dir", outputDir, "max_steps", maxSteps));
+ * }</pre>
+ *
+ * Order of precedence: the file, then {@code --set}, then typed flags that were given (null means not
+ * given).
+ */
+public final class ConfigOptions {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML or JSON config file (snake_case keys); flags override its values.")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override one config key (repeatable). Dotted keys reach nested maps "
+                    + "(model.d_model=128); lists as [a, b].")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    /** The config file, or null if none was given. */
+    public Path file() {
+        return file;
+    }
+
+    /** {@code --set} pairs followed by the non-null {@code typedFlags}, as text. */
+    public Map<String, String> overrides(Map<String, ?> typedFlags) {
+        Map<String, String> out = new LinkedHashMap<>(set);
+        typedFlags.forEach((key, value) -> {
+            if (value != null) {
+                out.remove(key); // re-insert so the typed flag is applied last
+                out.put(key, asText(value));
+            }
+        });
+        return out;
+    }
+
+    public <T> T load(Class<T> type, Map<String, ?> typedFlags) {
+        return ConfigLoader.load(file, overrides(typedFlags), type);
+    }
+
+    public <A, B> Pair<A, B> loadSplit(Class<A> first, Class<B> second, Map<String, ?> typedFlags) {
+        return ConfigLoader.loadSplit(file, overrides(typedFlags), first, second);
+    }
+
+    /** Key/value pairs in order; unlike {@code Map.of}, values may be null (flag not given). */
+    public static Map<String, Object> flags(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("flags() takes key, value pairs");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
+    }
+
+    private static String asText(Object value) {
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
+            try {
+                return JSON.writeValueAsString(value); // JSON is YAML flow syntax
+            } catch (JsonProcessingException ex) {
+                throw new IllegalArgumentException("cannot pass " + value + " as a config value", ex);
+            }
+        }
+        return value.toString();
+    }
+}
