@@ -215,6 +215,24 @@ class GeneratorTest {
     }
 
     @Test
+    void liveArrayCountStaysFlatWhileDecodingAndReturnsToStart() {
+        Generator gen = new Generator(TestModels.random(TestModels.llamaGqa(), manager, 11));
+        gen.generate(PROMPTS, SamplingParams.greedy(2)); // builds the RoPE tables once
+        int before = manager.getManagedArrays().size();
+        List<Integer> during = new ArrayList<>();
+        gen.generate(PROMPTS, null, SamplingParams.greedy(20), (row, index, token) -> {
+            if (row == 0) {
+                during.add(manager.getManagedArrays().size());
+            }
+        });
+        // from the second step on, only the (replaced) cache arrays live between steps
+        // (the count includes the sub-manager's arrays: the 2 x layers cache tensors are there)
+        assertThat(during.get(1)).isGreaterThanOrEqualTo(before + 2 * 2);
+        assertThat(during.subList(1, during.size())).containsOnly(during.get(1));
+        assertThat(manager.getManagedArrays()).hasSize(before);
+    }
+
+    @Test
     void tooLongRequestAndBadIdsAreUserErrors() {
         Generator gen = new Generator(TestModels.random(TestModels.gpt2(), manager, 10));
         assertThatThrownBy(() -> gen.generate(PROMPTS, SamplingParams.greedy(30)))
