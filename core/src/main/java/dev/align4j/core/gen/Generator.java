@@ -196,10 +196,12 @@ public final class Generator {
             System.arraycopy(batch.positions, r * batch.capacity + from, pos, r * t, t);
             System.arraycopy(batch.mask, r * batch.capacity, mask, r * batch.length, batch.length);
         }
-        NDArray logits = model.forward(m.create(ids, new Shape(b, t)),
+        NDArray hidden = model.hidden(m.create(ids, new Shape(b, t)),
                 m.create(mask, new Shape(b, batch.length)), m.create(pos, new Shape(b, t)), cache,
-                false).logits(); // (B, t, V)
-        return logits.get(new NDIndex(":, -1, :")).toType(DataType.FLOAT32, false).toFloatArray();
+                false); // (B, t, C)
+        // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
+        NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
+        return logits.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /** Processes row {@code r} of the logits as {@code params} say, picks a token and records it. */
