@@ -139,8 +139,8 @@ public final class ModelFolder {
     }
 
     /**
-     * Copies tensors named like {@code module}'s parameters into them, converting to each
-     * parameter's type. Every parameter must be present with its exact shape; extra tensors are
+     * Copies tensors named like {@code module}'s parameters into its float32 parameters (stored
+     * F16/BF16 values are widened). Every parameter must be present with its exact shape; extra tensors are
      * logged and ignored.
      */
     public static void loadWeights(Module module, TensorStore store) {
@@ -154,15 +154,12 @@ public final class ModelFolder {
                         + " has shape " + got + " but the model config implies "
                         + target.getShape());
             }
-            float[] data = store.readFloats(name);
-            if (target.getDataType() == DataType.FLOAT32) {
-                target.set(data);
-            } else {
-                try (NDArray f = target.getManager().create(data, got);
-                        NDArray typed = f.toType(target.getDataType(), false)) {
-                    target.set(typed.toByteBuffer());
-                }
+            if (target.getDataType() != DataType.FLOAT32) {
+                // weights are always loaded in float32; casting afterwards is the caller's choice
+                throw new IllegalArgumentException("parameter " + name + " is "
+                        + target.getDataType() + "; load weights into a float32 model");
             }
+            target.set(store.readFloats(name));
         }
         List<String> extra = new ArrayList<>();
         for (String name : store.names()) {
