@@ -1,0 +1,220 @@
+package dev.align4j.core.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.model.Activation;
+import dev.align4j.core.model.Architecture;
+import dev.align4j.core.model.ModelConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Hugging Face {@code config.json} to {@link ModelConfig} and back, for {@code GPT2LMHeadModel}
+ * and {@code LlamaForCausalLM}. Defaults for absent keys are those of transformers'
+ * {@code GPT2Config} and {@code LlamaConfig}; options our blocks do not implement (RoPE scaling,
+ * GPT-2's inverse-layer attention scaling, ...) are refused rather than silently ignored.
+ */
+public final class HfConfig {
+
+    public static final String FILE = "config.json";
+
+    private HfConfig() {}
+
+    /** Reads {@code config.json} of a Hugging Face model folder. */
+    public static ModelConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException(file + ": file not found");
+        }
+        JsonNode root;
+        try {
+            root = SafeTensors.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UserInputException(file + ": cannot read JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UserInputException(file + ": not a JSON object");
+        }
+        Reader r = new Reader(file, root);
+        try {
+            return switch (architecture(file, root)) {
+                case GPT2 -> gpt2(r);
+                case LLAMA -> llama(r);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Which of our layouts a config describes, from {@code architectures} or {@code model_type}. */
+    static Architecture architecture(Path file, JsonNode root) {
+        JsonNode archs = root.path("architectures");
+        for (JsonNode a : archs) {
+            switch (a.asText()) {
+                case "GPT2LMHeadModel", "GPT2Model":
+                    return Architecture.GPT2;
+                case "LlamaForCausalLM", "LlamaModel":
+                    return Architecture.LLAMA;
+                default:
+                    break;
+            }
+        }
+        String type = root.path("model_type").asText("");
+        if (archs.isEmpty() && type.equals("gpt2")) {
+            return Architecture.GPT2;
+        }
+        if (archs.isEmpty() && type.equals("llama")) {
+            return Architecture.LLAMA;
+        }
+        throw UserInputException.at(file, 0, "architectures", "unknown architecture " + archs
+                + " (model_type '" + type + "'); align4j loads GPT2LMHeadModel and LlamaForCausalLM");
+    }
+
+    private static ModelConfig gpt2(Reader r) {
+        int d = r.integer("n_embd", null);
+        JsonNode inner = r.root.get("n_inner");
+        int ffn = inner == null || inner.isNull() ? 4 * d : inner.asInt();
+        if (!r.root.path("scale_attn_weights").asBoolean(true)
+                || r.root.path("scale_attn_by_inverse_layer_idx").asBoolean(false)
+                || r.root.path("add_cross_attention").asBoolean(false)) {
+            throw UserInputException.at(r.file, 0, null, "GPT-2 variants with scale_attn_weights"
+                    + "=false, scale_attn_by_inverse_layer_idx or cross-attention are not supported");
+        }
+        int heads = r.integer("n_head", null);
+        return new ModelConfig(Architecture.GPT2, r.integer("vocab_size", null),
+                r.integer("n_positions", r.root.has("n_ctx") ? r.root.get("n_ctx").asInt() : null),
+                d, r.integer("n_layer", null), heads, heads, ffn,
+                r.root.path("tie_word_embeddings").asBoolean(true), true,
+                r.root.path("layer_norm_epsilon").asDouble(1e-5), 10000.0,
+                r.root.path("resid_pdrop").asDouble(0.1),
+                r.root.path("initializer_range").asDouble(0.02),
+                activation(r, r.root.path("activation_function").asText("gelu_new")));
+    }
+
+    private static Activation activation(Reader r, String name) {
+        return switch (name) {
+            case "gelu" -> Activation.GELU;
+            // gelu_fast is the same tanh formula written differently
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
+            case "silu", "swish" -> Activation.SILU;
+            default -> throw UserInputException.at(r.file, 0, "activation_function",
+                    "'" + name + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu)");
+        };
+    }
+
+    private static ModelConfig llama(Reader r) {
+        JsonNode scaling = r.root.get("rope_scaling");
+        if (scaling != null && !scaling.isNull()) {
+            throw UserInputException.at(r.file, 0, "rope_scaling", scaling
+                    + " is not supported; align4j implements plain RoPE");
+        }
+        String act = r.root.path("hidden_act").asText("silu");
+        if (!act.equals("silu")) {
+            throw UserInputException.at(r.file, 0, "hidden_act", "'" + act
+                    + "' is not supported; Llama's SwiGLU uses silu");
+        }
+        boolean bias = r.root.path("attention_bias").asBoolean(false);
+        if (bias != r.root.path("mlp_bias").asBoolean(false)) {
+            throw UserInputException.at(r.file, 0, "mlp_bias",
+                    "must equal attention_bias; align4j has one bias flag for all linear layers");
+        }
+        int d = r.integer("hidden_size", null);
+        int heads = r.integer("num_attention_heads", null);
+        JsonNode headDim = r.root.get("head_dim");
+        if (headDim != null && !headDim.isNull() && headDim.asInt() != d / heads) {
+            throw UserInputException.at(r.file, 0, "head_dim", headDim.asInt()
+                    + " differs from hidden_size / num_attention_heads = " + d / heads
+                    + ", which align4j requires");
+        }
+        return new ModelConfig(Architecture.LLAMA, r.integer("vocab_size", null),
+                r.integer("max_position_embeddings", 2048), d,
+                r.integer("num_hidden_layers", null), heads,
+                r.integer("num_key_value_heads", heads), r.integer("intermediate_size", null),
+                r.root.path("tie_word_embeddings").asBoolean(false), bias,
+                r.root.path("rms_norm_eps").asDouble(1e-6),
+                r.root.path("rope_theta").asDouble(10000.0),
+                r.root.path("attention_dropout").asDouble(0.0),
+                r.root.path("initializer_range").asDouble(0.02), Activation.SILU);
+    }
+
+    /**
+     * A transformers {@code config.json} for {@code cfg}.
+     *
+     * @param torchDtype "float32" or "float16", the dtype of the saved weights
+     * @param extra more keys to store (e.g. {@code bos_token_id}, {@code eos_token_id}); may be null
+     */
+    public static ObjectNode toJson(ModelConfig cfg, String torchDtype, Map<String, ?> extra) {
+        ObjectNode o = SafeTensors.JSON.createObjectNode();
+        if (cfg.architecture() == Architecture.GPT2) {
+            if (!cfg.bias() || cfg.nKvHeads() != cfg.nHeads()) {
+                throw new UserInputException("transformers' GPT-2 needs biases and n_kv_heads == "
+                        + "n_heads; this model has bias=" + cfg.bias() + ", n_kv_heads="
+                        + cfg.nKvHeads() + ", n_heads=" + cfg.nHeads());
+            }
+            o.putArray("architectures").add("GPT2LMHeadModel");
+            o.put("model_type", "gpt2");
+            o.put("vocab_size", cfg.vocabSize());
+            o.put("n_positions", cfg.contextLength());
+            o.put("n_ctx", cfg.contextLength());
+            o.put("n_embd", cfg.dModel());
+            o.put("n_layer", cfg.nLayers());
+            o.put("n_head", cfg.nHeads());
+            o.put("n_inner", cfg.ffnHidden());
+            o.put("activation_function", switch (cfg.activation()) {
+                case GELU -> "gelu";
+                case GELU_TANH -> "gelu_new";
+                case SILU -> "silu";
+            });
+            o.put("layer_norm_epsilon", cfg.normEps());
+            o.put("resid_pdrop", cfg.dropout());
+            o.put("embd_pdrop", cfg.dropout());
+            o.put("attn_pdrop", cfg.dropout());
+        } else {
+            o.putArray("architectures").add("LlamaForCausalLM");
+            o.put("model_type", "llama");
+            o.put("vocab_size", cfg.vocabSize());
+            o.put("max_position_embeddings", cfg.contextLength());
+            o.put("hidden_size", cfg.dModel());
+            o.put("intermediate_size", cfg.ffnHidden());
+            o.put("num_hidden_layers", cfg.nLayers());
+            o.put("num_attention_heads", cfg.nHeads());
+            o.put("num_key_value_heads", cfg.nKvHeads());
+            o.put("head_dim", cfg.headDim());
+            o.put("hidden_act", "silu");
+            o.put("rms_norm_eps", cfg.normEps());
+            o.put("rope_theta", cfg.ropeTheta());
+            o.putNull("rope_scaling");
+            o.put("attention_bias", cfg.bias());
+            o.put("mlp_bias", cfg.bias());
+            o.put("attention_dropout", cfg.dropout());
+        }
+        o.put("tie_word_embeddings", cfg.tieWordEmbeddings());
+        o.put("initializer_range", cfg.initStd());
+        o.put("torch_dtype", torchDtype);
+        o.put("use_cache", true);
+        if (extra != null) {
+            extra.forEach((k, v) -> o.set(k, SafeTensors.JSON.valueToTree(v)));
+        }
+        return o;
+    }
+
+    /** Typed access to required keys, with errors that name the file and key. */
+    private record Reader(Path file, JsonNode root) {
+        int integer(String key, Integer fallback) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                if (fallback == null) {
+                    throw UserInputException.at(file, 0, key, "missing");
+                }
+                return fallback;
+            }
+            if (!n.canConvertToInt()) {
+                throw UserInputException.at(file, 0, key, "expected an integer, got " + n);
+            }
+            return n.asInt();
+        }
+    }
+}
