@@ -1,4 +1,4 @@
-package dev.align4j.rm;
+package dev.align4j.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.align4j.rm;
+package dev.align4j.reward;
 
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.math.Ops;
