@@ -37,7 +37,9 @@ public final class Main implements Callable<Integer> {
 
     /** Every subcommand, in the order {@code align4j --help} lists them. Add yours here. */
     static final List<Class<?>> COMMANDS = List.of(
-            InfoCommand.class);
+            InfoCommand.class,
+            DataCommand.class,
+            TokenizerCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;

@@ -1,0 +1,206 @@
+package dev.align4j.datasets.bundle;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.hf.ModelFolder;
+import dev.align4j.core.io.AtomicFiles;
+import dev.align4j.core.io.Json;
+import dev.align4j.core.model.CausalLM;
+import dev.align4j.core.model.ModelConfig;
+import dev.align4j.core.peft.Adapters;
+import dev.align4j.core.peft.Lora;
+import dev.align4j.core.tokenizer.Tokenizer;
+import dev.align4j.core.tokenizer.Tokenizers;
+import dev.align4j.datasets.template.ChatTemplate;
+import dev.align4j.datasets.template.Templates;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A language model with everything needed to use it: weights, tokenizer and the chat template it
+ * was trained with. Every method starts from one and saves one, so generation and later stages
+ * render prompts exactly as training did.
+ *
+ * <p>On disk (align4j layout): {@code align4j_model.json}, {@code model.safetensors},
+ * {@code tokenizer/}, {@code chat_template.json} and, for trained models, {@code provenance.json}
+ * (config, seed, data hash, metrics of the run that made it). A Hugging Face folder loads too; its
+ * template defaults to {@code plain} unless a template is given.
+ *
+ * <p>The bundle owns its {@link NDManager}: close the bundle to free the weights.
+ */
+public final class ModelBundle implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(ModelBundle.class);
+
+    /** Written beside the weights: what made this model. */
+    public static final String PROVENANCE = "provenance.json";
+
+    private final CausalLM model;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+    private final NDManager manager;
+    private final Path source;
+
+    private ModelBundle(CausalLM model, Tokenizer tokenizer, ChatTemplate template,
+            NDManager manager, Path source) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.manager = manager;
+        this.source = source;
+    }
+
+    /**
+     * Loads a model folder (either layout) onto {@code device}.
+     *
+     * @param templateOverride a template name or file, or null for the folder's own (else plain)
+     */
+    public static ModelBundle load(Path dir, Device device, String templateOverride) {
+        ModelFolder.detect(dir);
+        Tokenizer tok = Tokenizers.load(ModelFolder.tokenizerDir(dir));
+        ModelFolder.checkVocab(ModelFolder.readConfig(dir), tok, dir);
+        ChatTemplate template = templateOverride != null ? Templates.resolve(templateOverride)
+                : readTemplate(dir);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            CausalLM model = ModelFolder.load(dir, manager);
+            return new ModelBundle(model, tok, template, manager, dir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** A freshly initialised model of shape {@code config} for {@code tokenizer} (pretraining). */
+    public static ModelBundle create(ModelConfig config, Tokenizer tokenizer, ChatTemplate template,
+            Device device, long seed) {
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            throw new UserInputException("tokenizer has " + tokenizer.vocabSize()
+                    + " ids but the model config's vocab_size is " + config.vocabSize());
+        }
+        NDManager manager = NDManager.newBaseManager(device);
+        Engine.getInstance().setRandomSeed((int) seed);
+        CausalLM model = new CausalLM(config);
+        model.initialize(manager, DataType.FLOAT32);
+        return new ModelBundle(model, tokenizer, template, manager, null);
+    }
+
+    /**
+     * Resolves {@code tiny|small|tiny-llama|small-llama} or a JSON/YAML file of {@link ModelConfig}
+     * fields; a preset's vocab_size is the tokenizer's.
+     */
+    public static ModelConfig resolveConfig(String spec, Tokenizer tokenizer) {
+        Path file = Path.of(spec);
+        if (Files.isRegularFile(file)) {
+            return Json.read(file, ModelConfig.class);
+        }
+        if (spec.endsWith(".json") || spec.endsWith(".yaml") || spec.endsWith(".yml")) {
+            throw new UserInputException(spec + ": model config file not found");
+        }
+        try {
+            return ModelConfig.preset(spec, tokenizer.vocabSize());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+    }
+
+    /**
+     * Puts the LoRA/QLoRA adapter in {@code adapterDir} on this model (refused when it was trained on
+     * another base), optionally merging it into the weights.
+     */
+    public void applyAdapter(Path adapterDir, boolean merge) {
+        String hash = Adapters.baseModelHash(model);
+        try {
+            Adapters.load(adapterDir, model, hash);
+        } catch (IOException e) {
+            throw new UserInputException(adapterDir + ": cannot read adapter: " + e.getMessage(), e);
+        }
+        if (merge) {
+            Lora.merge(model);
+        }
+        LOG.info("applied adapter {}{}", adapterDir, merge ? " (merged)" : "");
+    }
+
+    /**
+     * Saves weights, tokenizer, template and provenance into {@code dir} atomically: everything is
+     * written to a sibling temp folder which then replaces {@code dir}.
+     */
+    public void save(Path dir, Map<String, ?> provenance) {
+        Path abs = dir.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        AtomicFiles.deleteTree(tmp);
+        writeTo(tmp, provenance);
+        AtomicFiles.replaceDir(tmp, abs);
+    }
+
+    /** Writes the bundle's files into an existing or new folder (no atomic swap: callers do it). */
+    public void writeTo(Path dir, Map<String, ?> provenance) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("align4j_template", template.name());
+        ModelFolder.save(model, dir, DataType.FLOAT32, tokenizer, meta);
+        AtomicFiles.writeString(dir.resolve(ModelFolder.CHAT_TEMPLATE), template.toJson());
+        if (provenance != null) {
+            Json.write(dir.resolve(PROVENANCE), provenance);
+        }
+    }
+
+    private static ChatTemplate readTemplate(Path dir) {
+        Path file = dir.resolve(ModelFolder.CHAT_TEMPLATE);
+        if (!Files.isRegularFile(file)) {
+            return Templates.PLAIN;
+        }
+        try {
+            return ChatTemplate.fromJson(Files.readString(file));
+        } catch (IOException e) {
+            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public CausalLM model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatTemplate template() {
+        return template;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    /** The folder this bundle was loaded from, or null for a fresh model. */
+    public Path source() {
+        return source;
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing tokenizer", e);
+            }
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.align4j.datasets.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.model.ModelConfig;
+import dev.align4j.core.tokenizer.ByteTokenizer;
+import dev.align4j.datasets.template.Templates;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+class ModelBundleTest {
+
+    @Test
+    void saveThenLoadGivesSameLogitsTokenizerAndTemplate(@TempDir Path tmp) {
+        ByteTokenizer tok = new ByteTokenizer();
+        ModelConfig cfg = ModelBundle.resolveConfig("tiny-llama", tok);
+        assertThat(cfg.vocabSize()).isEqualTo(tok.vocabSize());
+        Path dir = tmp.resolve("model");
+        float[] before;
+        try (ModelBundle b = ModelBundle.create(cfg, tok, Templates.CHATML, Device.cpu(), 3)) {
+            NDArray ids = b.manager().create(new int[] {1, 2, 3}, new Shape(1, 3));
+            before = b.model().forward(ids, null, false).logits().toFloatArray();
+            b.save(dir, Map.of("seed", 3));
+        }
+        assertThat(dir.resolve(ModelBundle.PROVENANCE)).exists();
+        try (ModelBundle b = ModelBundle.load(dir, Device.cpu(), null)) {
+            NDArray ids = b.manager().create(new int[] {1, 2, 3}, new Shape(1, 3));
+            assertThat(b.model().forward(ids, null, false).logits().toFloatArray()).containsExactly(before);
+            assertThat(b.template()).isEqualTo(Templates.CHATML);
+            assertThat(b.tokenizer().encode("hi")).containsExactly(tok.encode("hi"));
+            assertThat(b.source()).isEqualTo(dir);
+        }
+        // saving again over the same folder replaces it whole, leaving no temp folders
+        try (ModelBundle b = ModelBundle.load(dir, Device.cpu(), "plain")) {
+            assertThat(b.template()).isEqualTo(Templates.PLAIN);
+            b.save(dir, null);
+        }
+        assertThat(tmp.toFile().list()).containsExactly("model");
+        assertThat(Files.exists(dir.resolve(ModelBundle.PROVENANCE))).isFalse();
+    }
+
+    @Test
+    void unknownPresetAndMissingFileAreUserErrors() {
+        ByteTokenizer tok = new ByteTokenizer();
+        assertThatThrownBy(() -> ModelBundle.resolveConfig("huge", tok))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("huge");
+        assertThatThrownBy(() -> ModelBundle.resolveConfig("nope.yaml", tok))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("nope.yaml");
+        assertThatThrownBy(() -> ModelBundle.load(Path.of("no-such-dir"), Device.cpu(), null))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("no-such-dir");
+    }
+}
