@@ -60,6 +60,11 @@ public final class ConfigOptions {
         return ConfigLoader.load(file, overrides(typedFlags), type);
     }
 
+    /** {@link ConfigLoader#loadParts} on this command's file, {@code --set} and typed flags. */
+    public ConfigLoader.Parts loadParts(Map<String, ?> typedFlags, Class<?>... types) {
+        return ConfigLoader.loadParts(file, overrides(typedFlags), types);
+    }
+
     public <A, B> Pair<A, B> loadSplit(Class<A> first, Class<B> second, Map<String, ?> typedFlags) {
         return ConfigLoader.loadSplit(file, overrides(typedFlags), first, second);
     }

@@ -95,25 +95,46 @@ public final class ConfigLoader {
      */
     public static <A, B> Pair<A, B> loadSplit(Path file, Map<String, String> overrides,
                                               Class<A> first, Class<B> second) {
+        Parts parts = loadParts(file, overrides, first, second);
+        return new Pair<>(parts.get(first), parts.get(second));
+    }
+
+    /**
+     * Like {@link #loadSplit} for any number of records: one flat file (plus overrides) whose keys
+     * are partitioned by each record's property names (a key several records declare goes to each);
+     * a key that no record declares is an error naming the key and the file.
+     */
+    public static Parts loadParts(Path file, Map<String, String> overrides, Class<?>... types) {
         ConfigSource src = read(file, overrides);
-        Set<String> firstKeys = keys(first);
-        Set<String> secondKeys = keys(second);
-        Set<String> valid = new TreeSet<>(firstKeys);
-        valid.addAll(secondKeys);
-        checkKeys(src, valid);
-        ObjectNode a = JsonNodeFactory.instance.objectNode();
-        ObjectNode b = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, JsonNode> e : src.root().properties()) {
-            if (firstKeys.contains(e.getKey())) {
-                a.set(e.getKey(), e.getValue().deepCopy());
-            }
-            if (secondKeys.contains(e.getKey())) {
-                b.set(e.getKey(), e.getValue().deepCopy());
-            }
+        Set<String> valid = new TreeSet<>();
+        for (Class<?> t : types) {
+            valid.addAll(keys(t));
         }
-        Pair<A, B> pair = new Pair<>(bind(src, a, first), bind(src, b, second));
-        LOG.debug("loaded {} + {} from {}", first.getSimpleName(), second.getSimpleName(), src.label());
-        return pair;
+        checkKeys(src, valid);
+        Map<Class<?>, Object> out = new java.util.LinkedHashMap<>();
+        for (Class<?> t : types) {
+            Set<String> own = keys(t);
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> e : src.root().properties()) {
+                if (own.contains(e.getKey())) {
+                    node.set(e.getKey(), e.getValue().deepCopy());
+                }
+            }
+            out.put(t, bind(src, node, t));
+        }
+        LOG.debug("loaded {} from {}", out.keySet(), src.label());
+        return new Parts(out);
+    }
+
+    /** The records {@link #loadParts} bound, by type. */
+    public record Parts(Map<Class<?>, Object> values) {
+        public <T> T get(Class<T> type) {
+            Object v = values.get(type);
+            if (v == null) {
+                throw new IllegalArgumentException("no config part of type " + type.getSimpleName());
+            }
+            return type.cast(v);
+        }
     }
 
     /** The top-level keys {@code type} accepts, in declaration order. */

@@ -169,6 +169,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void partsPartitionAcrossThreeRecordsAndRejectKeysOfNone() throws IOException {
+        Path file = write("sft.yaml", "learning_rate: 0.1\nbeta: 0.2\nname: x\nseed: 4\n");
+        ConfigLoader.Parts parts = ConfigLoader.loadParts(file, Map.of(), TrainArgs.class,
+                MethodArgs.class, Named.class);
+        assertThat(parts.get(TrainArgs.class).seed()).isEqualTo(4);
+        assertThat(parts.get(MethodArgs.class).beta()).isEqualTo(0.2);
+        assertThat(parts.get(Named.class).name()).isEqualTo("x");
+        Path bad = write("bad.yaml", "learning_rate: 0.1\nnom: x\n");
+        assertThatThrownBy(() -> ConfigLoader.loadParts(bad, Map.of(), TrainArgs.class,
+                MethodArgs.class, Named.class))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining(bad + ":2: nom: unknown key");
+    }
+
+    record Named(@com.fasterxml.jackson.annotation.JsonProperty("name") String name) {}
+
+    @Test
     void resolvedConfigRoundTripsThroughJson() {
         TrainArgs a = new TrainArgs(0.25, 9, Path.of("runs/x"), 1);
         MethodArgs b = new MethodArgs(0.1, LossType.HINGE, 1);
