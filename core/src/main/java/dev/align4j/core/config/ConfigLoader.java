@@ -120,10 +120,35 @@ public final class ConfigLoader {
                     node.set(e.getKey(), e.getValue().deepCopy());
                 }
             }
-            out.put(t, bind(src, node, t));
+            out.put(t, bind(src, withDefaults(node, t), t));
         }
         LOG.debug("loaded {} from {}", out.keySet(), src.label());
         return new Parts(out);
+    }
+
+    /**
+     * Keys missing from {@code node} taken from {@code type}'s {@code public static defaults()} when
+     * it has one (TrainingArgs: its fields are primitives, so a missing key would bind as 0 rather
+     * than the documented default).
+     */
+    private static ObjectNode withDefaults(ObjectNode node, Class<?> type) {
+        java.lang.reflect.Method m;
+        try {
+            m = type.getMethod("defaults");
+        } catch (NoSuchMethodException e) {
+            return node;
+        }
+        if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getReturnType() != type) {
+            return node;
+        }
+        ObjectNode merged;
+        try {
+            merged = JSON.valueToTree(m.invoke(null));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + type.getSimpleName() + ".defaults()", e);
+        }
+        merged.setAll(node);
+        return merged;
     }
 
     /** The records {@link #loadParts} bound, by type. */
