@@ -74,11 +74,21 @@ public final class DpoTrainer {
     private final TrainingArgs args;
     private final PeftConfig peft;
     private final DpoConfig cfg;
+    private java.util.function.Consumer<Path> beforeWrite = dir -> { };
 
     public DpoTrainer(TrainingArgs args, PeftConfig peft, DpoConfig cfg) {
         this.args = args;
         this.peft = peft;
         this.cfg = cfg;
+    }
+
+    /**
+     * Called with output_dir once every input has been validated, just before the first write (the
+     * CLI attaches its run.log here, so a bad run leaves no folder behind).
+     */
+    public DpoTrainer onValidated(java.util.function.Consumer<Path> hook) {
+        this.beforeWrite = hook;
+        return this;
     }
 
     private boolean lora() {
@@ -113,6 +123,7 @@ public final class DpoTrainer {
             LOG.info("DPO {}: {} train / {} validation {} from {} ({} cut to max_length)",
                     cfg.lossType(), data.train().length, data.validation().length,
                     data.unpaired() ? "examples" : "pairs", cfg.data(), data.truncated());
+            beforeWrite.accept(out);
             createDir(out);
 
             long t0 = System.nanoTime();
