@@ -1,5 +1,7 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.model.TestModels;
+
 import dev.align4j.core.io.Safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +15,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.gen.TestModels;
 import dev.align4j.core.model.Activation;
 import dev.align4j.core.model.Architecture;
 import dev.align4j.core.model.CausalLM;
