@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
             InfoCommand.class,
             DataCommand.class,
             TokenizerCommand.class,
+            BenchCommand.class,
             DpoCommand.class);
 
     static final int FAILED = 1;
