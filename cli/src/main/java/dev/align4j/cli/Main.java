@@ -41,7 +41,8 @@ public final class Main implements Callable<Integer> {
             DataCommand.class,
             TokenizerCommand.class,
             BenchCommand.class,
-            DpoCommand.class);
+            DpoCommand.class,
+            EvalCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;

@@ -1,0 +1,107 @@
+package dev.align4j.cli;
+
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
+import dev.align4j.core.train.Devices;
+import dev.align4j.datasets.bundle.ModelBundle;
+import dev.align4j.datasets.format.DatasetLoader;
+import dev.align4j.datasets.format.Example;
+import dev.align4j.datasets.format.LoadOptions;
+import dev.align4j.datasets.format.Message;
+import dev.align4j.datasets.sentiment.Lexicon;
+import dev.align4j.datasets.sentiment.SentimentEval;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code align4j eval}: task evaluations that print JSON. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate models on a task (JSON to stdout).",
+        subcommands = {EvalCommand.Sentiment.class})
+public final class EvalCommand {
+
+    @Command(name = "sentiment", mixinStandardHelpOptions = true,
+            description = "Policy vs baseline on held-out sentiment prompts: mean true score, win rate, KL(policy||baseline), fluency.")
+    static final class Sentiment implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "the policy's model folder")
+        Path model;
+
+        @Option(names = "--baseline", required = true, paramLabel = "DIR", description = "the baseline (SFT) model folder")
+        Path baseline;
+
+        @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "prompts file, e.g. prompts_eval.jsonl")
+        Path prompts;
+
+        @Option(names = "--n", defaultValue = "256", description = "prompts used (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--seed", defaultValue = "1", description = "sampling seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--max-new-tokens", defaultValue = "24", description = "(default: ${DEFAULT-VALUE})")
+        int maxNewTokens;
+
+        @Option(names = "--temperature", defaultValue = "1.0", description = "(default: ${DEFAULT-VALUE}; the KL estimate assumes 1)")
+        double temperature;
+
+        @Option(names = "--lexicon", paramLabel = "FILE", description = "lexicon JSON (default: the shared task's, else the bundled copy)")
+        Path lexicon;
+
+        @Option(names = "--examples", defaultValue = "5", description = "completions shown per model (default: ${DEFAULT-VALUE})")
+        int examples;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu (default: ${DEFAULT-VALUE})")
+        String device;
+
+        @Override
+        public Integer call() {
+            SentimentEval.Options o = new SentimentEval.Options(n, maxNewTokens, temperature, seed);
+            if (!Files.isRegularFile(prompts)) {
+                throw new UserInputException("--prompts: file not found: " + prompts);
+            }
+            List<List<Message>> ps = DatasetLoader.load(prompts, LoadOptions.defaults().withPromptsOnly(true))
+                    .examples().stream().map(Example::prompt).toList();
+            Lexicon lex = Lexicon.resolve(lexicon);
+            long start = System.nanoTime();
+            SentimentEval.Report r;
+            try (ModelBundle pol = ModelBundle.load(model, Devices.resolve(device), null);
+                    ModelBundle base = ModelBundle.load(baseline, Devices.resolve(device), null)) {
+                r = SentimentEval.evaluate(pol, base, ps, lex, o);
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", model.toString());
+            json.put("baseline", baseline.toString());
+            json.put("n", r.n());
+            json.put("seed", seed);
+            json.put("max_new_tokens", maxNewTokens);
+            json.put("temperature", temperature);
+            json.put("policy_mean_score", r.policy().meanScore());
+            json.put("baseline_mean_score", r.baseline().meanScore());
+            json.put("win_rate", r.winRate());
+            json.put("kl", r.kl());
+            json.put("policy_fluency", r.policy().fluency());
+            json.put("baseline_fluency", r.baseline().fluency());
+            List<Map<String, String>> ex = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(examples, r.n()); i++) {
+                ex.add(Map.of("prompt", r.prompts().get(i), "policy", r.policy().completions().get(i),
+                        "baseline", r.baseline().completions().get(i)));
+            }
+            json.put("examples", ex);
+            json.put("seconds", (System.nanoTime() - start) / 1e9);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Json.pretty(json));
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.align4j.datasets.sentiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.align4j.core.UserInputException;
+import dev.align4j.core.gen.Generation;
+import dev.align4j.core.gen.Generator;
+import dev.align4j.core.gen.SamplingParams;
+import dev.align4j.core.model.CausalLM;
+import dev.align4j.core.model.LogProbs;
+import dev.align4j.datasets.bundle.ModelBundle;
+import dev.align4j.datasets.format.Message;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The sentiment task's evaluation (TASK.md): a policy against a baseline (usually the SFT model) on
+ * held-out prompts. Both sample every prompt with the same per-prompt seed; the report gives each
+ * one's mean true score, the policy's win rate (ties half), KL(policy || baseline) and a fluency proxy.
+ *
+ * <p>KL is estimated on the policy's own samples y ~ pi: KL = E[sum_t log pi(y_t | .) - log
+ * pi_base(y_t | .)], the per-sequence sum over generated tokens (EOS included) averaged over
+ * prompts. The policy's log-probs come from the generator (the raw model at temperature 1), the
+ * baseline's from one forward over prompt + sample. It is an unbiased estimate only when sampling at
+ * temperature 1.
+ */
+public final class SentimentEval {
+
+    private static final int BATCH = 64;
+    private static final java.util.regex.Pattern NON_LETTERS = java.util.regex.Pattern.compile("\\P{L}+");
+
+    /** @param n prompts used (the first n of the file) */
+    public record Options(int n, int maxNewTokens, double temperature, long seed) {
+        public Options {
+            if (n < 1 || maxNewTokens < 1 || !(temperature >= 0)) {
+                throw new UserInputException("need n >= 1, max_new_tokens >= 1, temperature >= 0; got " + n + ", "
+                        + maxNewTokens + ", " + temperature);
+            }
+        }
+    }
+
+    /**
+     * Fluency proxy over a model's completions.
+     *
+     * @param distinctWords mean over completions of distinct words / words (1 = no word repeated)
+     * @param repeatedLexicon share of completions where some lexicon adjective occurs twice or more
+     *     (the "great great great" failure TASK.md describes)
+     * @param meanWords mean completion length in words
+     */
+    public record Fluency(double distinctWords, double repeatedLexicon, double meanWords) {}
+
+    /** One model's side of the report. */
+    public record Side(double meanScore, Fluency fluency, List<String> completions) {}
+
+    /** @param kl mean over prompts of sum over the policy's tokens of log pi - log pi_baseline */
+    public record Report(int n, Side policy, Side baseline, double winRate, double kl, List<String> prompts) {}
+
+    private SentimentEval() {}
+
+    public static Report evaluate(ModelBundle policy, ModelBundle baseline, List<List<Message>> prompts,
+            Lexicon lexicon, Options o) {
+        if (policy.tokenizer().vocabSize() != baseline.tokenizer().vocabSize()) {
+            throw new UserInputException("policy and baseline use different tokenizers (vocab "
+                    + policy.tokenizer().vocabSize() + " vs " + baseline.tokenizer().vocabSize() + ")");
+        }
+        List<List<Message>> used = prompts.subList(0, Math.min(o.n(), prompts.size()));
+        List<int[]> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (List<Message> p : used) {
+            ids.add(promptIds(policy, p));
+            texts.add(policy.template().renderPrompt(p));
+        }
+        long[] seeds = new long[used.size()];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = SamplingParams.rowSeed(o.seed(), i);
+        }
+        List<Generation> pol = generate(policy, ids, seeds, o);
+        List<Generation> base = generate(baseline, ids, seeds, o);
+        SentimentJudge judge = new SentimentJudge(lexicon);
+        double[] sp = pol.stream().mapToDouble(g -> judge.score(g.text())).toArray();
+        double[] sb = base.stream().mapToDouble(g -> judge.score(g.text())).toArray();
+        double[] baseLogp = sequenceLogProbs(baseline.model(), ids, pol);
+        double kl = 0;
+        for (int i = 0; i < pol.size(); i++) {
+            kl += pol.get(i).sumLogProb() - baseLogp[i];
+        }
+        kl /= pol.size();
+        Set<String> adjectives = new HashSet<>(lexicon.positive());
+        adjectives.addAll(lexicon.negative());
+        return new Report(used.size(), side(pol, sp, adjectives), side(base, sb, adjectives),
+                SentimentJudge.winRate(sp, sb), kl, texts);
+    }
+
+    private static int[] promptIds(ModelBundle b, List<Message> prompt) {
+        int[] body = b.tokenizer().encode(b.template().renderPrompt(prompt));
+        if (!b.template().bos()) {
+            return body;
+        }
+        int[] out = new int[body.length + 1];
+        out[0] = b.tokenizer().bosId();
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
+    private static List<Generation> generate(ModelBundle b, List<int[]> ids, long[] seeds, Options o) {
+        SamplingParams params = SamplingParams.builder().temperature(o.temperature()).maxNewTokens(o.maxNewTokens())
+                .eosTokenId(b.tokenizer().eosId()).seed(o.seed()).build();
+        Generator gen = new Generator(b.model(), b.tokenizer());
+        List<Generation> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            int to = Math.min(ids.size(), from + BATCH);
+            out.addAll(gen.generate(ids.subList(from, to), Arrays.copyOfRange(seeds, from, to), params, null));
+        }
+        return out;
+    }
+
+    /** Summed log-prob of each generation's tokens after its prompt under {@code model}. */
+    static double[] sequenceLogProbs(CausalLM model, List<int[]> prompts, List<Generation> gens) {
+        double[] out = new double[gens.size()];
+        NDManager base = model.embedTokens().weight().getArray().getManager();
+        for (int from = 0; from < gens.size(); from += BATCH) {
+            int to = Math.min(gens.size(), from + BATCH);
+            int t = 0;
+            for (int i = from; i < to; i++) {
+                t = Math.max(t, prompts.get(i).length + gens.get(i).length());
+            }
+            int b = to - from;
+            long[] ids = new long[b * t];
+            long[] targets = new long[b * (t - 1)];
+            float[] mask = new float[b * (t - 1)];
+            for (int r = 0; r < b; r++) {
+                int[] p = prompts.get(from + r);
+                int[] g = gens.get(from + r).tokens();
+                for (int j = 0; j < p.length + g.length; j++) {
+                    ids[r * t + j] = j < p.length ? p[j] : g[j - p.length];
+                }
+                for (int j = 0; j + 1 < p.length + g.length; j++) {
+                    targets[r * (t - 1) + j] = ids[r * t + j + 1];
+                    mask[r * (t - 1) + j] = j + 1 >= p.length ? 1f : 0f;
+                }
+            }
+            try (NDManager m = base.newSubManager(); NDScope scope = new NDScope()) {
+                NDArray logits = model.forward(m.create(ids, new Shape(b, t)), null, false).logits();
+                NDArray lp = LogProbs.tokenLogProbs(logits.get(new NDIndex(":, 0:{}, :", t - 1)),
+                        m.create(targets, new Shape(b, t - 1)));
+                float[] sums = LogProbs.maskedSum(lp, m.create(mask, new Shape(b, t - 1))).toFloatArray();
+                for (int r = 0; r < b; r++) {
+                    out[from + r] = sums[r];
+                }
+                scope.suppressNotUsedWarning();
+            }
+        }
+        return out;
+    }
+
+    private static Side side(List<Generation> gens, double[] scores, Set<String> adjectives) {
+        double distinct = 0;
+        double repeated = 0;
+        double words = 0;
+        List<String> texts = new ArrayList<>();
+        for (Generation g : gens) {
+            texts.add(g.text());
+            List<String> w = Arrays.stream(NON_LETTERS.split(g.text().toLowerCase(Locale.ROOT)))
+                    .filter(s -> !s.isEmpty()).toList();
+            words += w.size();
+            distinct += w.isEmpty() ? 1 : (double) new HashSet<>(w).size() / w.size();
+            Set<String> seen = new HashSet<>();
+            boolean rep = false;
+            for (String s : w) {
+                rep |= adjectives.contains(s) && !seen.add(s);
+            }
+            repeated += rep ? 1 : 0;
+        }
+        int n = gens.size();
+        return new Side(Arrays.stream(scores).average().orElse(0),
+                new Fluency(distinct / n, repeated / n, words / n), texts);
+    }
+}
