@@ -60,6 +60,15 @@ class DpoConfigTest {
     }
 
     @Test
+    void theShippedExampleLoads() {
+        Path example = Path.of("examples", "sentiment.yaml"); // surefire runs in the module folder
+        ConfigLoader.Parts p = ConfigLoader.loadParts(example, Map.of(), TrainingArgs.class, PeftConfig.class,
+                DpoConfig.class);
+        assertThat(p.get(DpoConfig.class).lossType()).isEqualTo(DpoLossType.HINGE);
+        assertThat(p.get(TrainingArgs.class).learningRate()).isEqualTo(5e-4);
+    }
+
+    @Test
     void badValuesAreNamed() throws IOException {
         Path f = Files.writeString(tmp.resolve("bad.yaml"), "model: m\ndata: d\nlabel_smoothing: 0.7\n");
         assertThatThrownBy(() -> ConfigLoader.loadParts(f, Map.of(), TrainingArgs.class, PeftConfig.class,
