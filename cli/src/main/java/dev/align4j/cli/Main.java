@@ -39,7 +39,10 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             InfoCommand.class,
             DataCommand.class,
-            TokenizerCommand.class);
+            TokenizerCommand.class,
+            GenerateCommand.class,
+            ChatCommand.class,
+            ExportCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
