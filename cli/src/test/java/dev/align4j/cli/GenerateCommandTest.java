@@ -157,9 +157,9 @@ class GenerateCommandTest {
 
         Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 1, null);
         Result tooLong = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
-                "--prompt", "x".repeat(60), "--max-new-tokens", "8", "--out", out.toString());
+                "--prompt", "x".repeat(125), "--max-new-tokens", "8", "--out", out.toString());
         assertThat(tooLong.code()).isEqualTo(2);
-        assertThat(tooLong.err()).contains("--prompt #1").contains("context length 64");
+        assertThat(tooLong.err()).contains("--prompt #1").contains("context length 128");
         Result badTemp = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
                 "--prompt", "x", "--top-p", "0");
         assertThat(badTemp.code()).isEqualTo(2);

@@ -32,11 +32,11 @@ final class TinyModelDirs {
     }
 
     static ModelConfig gpt2() {
-        return ModelConfig.gpt2(TOK.vocabSize(), 64, 32, 1, 2);
+        return ModelConfig.gpt2(TOK.vocabSize(), 128, 32, 1, 2);
     }
 
     static ModelConfig llama() {
-        return ModelConfig.llama(TOK.vocabSize(), 64, 32, 2, 4, 2);
+        return ModelConfig.llama(TOK.vocabSize(), 128, 32, 2, 4, 2);
     }
 
     /** Saves a freshly initialised model with {@code template} into {@code dir}. */
