@@ -197,7 +197,7 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             sb.append("\n## How it was made\n\nFrom the source folder's `provenance.json` (copied here).\n");
             provenance.fields().forEachRemaining(e -> sb.append("\n### ").append(e.getKey()).append("\n\n```json\n")
-                    .append(Json.pretty(e.getValue())).append("\n```\n"));
+                    .append(Json.pretty(e.getValue()).strip()).append("\n```\n"));
         }
         sb.append("\n## Use\n\n```bash\nalign4j generate --model ").append(name).append(" --prompt \"Hello\"\n```\n");
         if (format == Format.HF) {

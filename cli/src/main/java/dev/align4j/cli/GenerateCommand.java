@@ -1,6 +1,7 @@
 package dev.align4j.cli;
 
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
@@ -99,13 +100,18 @@ final class GenerateCommand implements Callable<Integer> {
                     raw ? "none (--raw)" : template.name());
             if (out == null) {
                 PrintWriter pw = spec.commandLine().getOut();
-                run(new Generator(bundle.model(), tok), requests, params, pw, false);
+                long tokens = run(new Generator(bundle.model(), tok), requests, params, pw, false);
                 pw.flush();
-                return 0;
+                return tokens < 0 ? stopped("the lines above are complete") : 0;
             }
-            writeAtomically(new Generator(bundle.model(), tok), requests, params);
+            return writeAtomically(new Generator(bundle.model(), tok), requests, params);
         }
-        return 0;
+    }
+
+    /** Ctrl-C between batches: say what was kept; 130 is the shell's code for SIGINT. */
+    private int stopped(String kept) {
+        LOG.warn("stopped by Ctrl-C; {}", kept);
+        return 130;
     }
 
     /** A prompt before tokenization. */
@@ -153,7 +159,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Writes to a temp file beside {@code --out}, renamed over it when every line is written. */
-    private void writeAtomically(Generator generator, List<Request> requests, SamplingParams params)
+    private int writeAtomically(Generator generator, List<Request> requests, SamplingParams params)
             throws IOException {
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
@@ -166,19 +172,30 @@ final class GenerateCommand implements Callable<Integer> {
             AtomicFiles.deleteTree(tmp);
             throw e;
         }
+        if (tokens < 0) {
+            AtomicFiles.deleteTree(tmp);
+            return stopped(out + " was not written");
+        }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "wrote %d completions (%d tokens, %.1f tokens/s) to %s%n", requests.size(), tokens,
                 tokens / seconds, out);
         pw.flush();
+        return 0;
     }
 
-    /** Generates batch by batch, writing each line as its batch finishes; returns the new tokens. */
+    /**
+     * Generates batch by batch, writing each line as its batch finishes; returns the new tokens, or
+     * -1 when Ctrl-C stopped it between two batches.
+     */
     private long run(Generator generator, List<Request> requests, SamplingParams params, PrintWriter w,
             boolean progress) {
         long tokens = 0;
         for (int from = 0; from < requests.size(); from += batchSize) {
+            if (Interrupts.requested()) {
+                return -1;
+            }
             List<Request> batch = requests.subList(from, Math.min(requests.size(), from + batchSize));
             List<int[]> ids = new ArrayList<>();
             long[] seeds = new long[batch.size()];

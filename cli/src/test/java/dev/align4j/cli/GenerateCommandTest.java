@@ -7,6 +7,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.cli.TinyModelDirs.Result;
+import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
@@ -168,6 +169,21 @@ class GenerateCommandTest {
                 "--prompt", "x", "--prompts", "f.jsonl");
         assertThat(both.code()).isEqualTo(2);
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void ctrlCStopsBetweenBatchesWithoutWritingTheOutput() {
+        Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 1, null);
+        Path out = tmp.resolve("out.jsonl");
+        Interrupts.request();
+        try {
+            Result r = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
+                    "--prompt", "x", "--max-new-tokens", "2", "--out", out.toString());
+            assertThat(r.code()).isEqualTo(130);
+        } finally {
+            Interrupts.clear();
+        }
+        assertThat(tmp.toFile().list()).containsExactly("m");
     }
 
     private static String[] concat(String[] a, String... b) {
