@@ -40,6 +40,9 @@ public final class Main implements Callable<Integer> {
             InfoCommand.class,
             DataCommand.class,
             TokenizerCommand.class,
+            GenerateCommand.class,
+            ChatCommand.class,
+            ExportCommand.class,
             BenchCommand.class);
 
     static final int FAILED = 1;
