@@ -39,7 +39,9 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             InfoCommand.class,
             DataCommand.class,
-            TokenizerCommand.class);
+            TokenizerCommand.class,
+            PretrainCommand.class,
+            SftCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;

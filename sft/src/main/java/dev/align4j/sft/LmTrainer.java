@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Causal-LM training on tokenized examples, shared by SFT and pretraining: applies PEFT, runs
@@ -106,6 +107,15 @@ public final class LmTrainer {
      * @param sampling how samples.jsonl is generated
      */
     public Outcome train(Data data, Object runConfig, Map<String, Object> provenance, Samples.Settings sampling) {
+        return train(data, runConfig, provenance, sampling, null);
+    }
+
+    /**
+     * As {@link #train(Data, Object, Map, Samples.Settings)}, calling {@code progress} after every
+     * optimizer step with the step number and its metrics (loss, lr, grad_norm).
+     */
+    public Outcome train(Data data, Object runConfig, Map<String, Object> provenance, Samples.Settings sampling,
+            BiConsumer<Long, Map<String, Double>> progress) {
         CausalLM model = bundle.model();
         boolean lora = peft.method() == PeftMethod.LORA || peft.method() == PeftMethod.QLORA;
         String baseHash = lora ? Adapters.baseModelHash(model) : null;
@@ -134,6 +144,9 @@ public final class LmTrainer {
                 .optListener(new TrainingListener() {
                     @Override
                     public boolean onStep(long step, Map<String, Double> metrics) {
+                        if (progress != null) {
+                            progress.accept(step, metrics);
+                        }
                         if (Interrupts.requested()) {
                             LOG.warn("stop requested: saving a checkpoint at step {}", step);
                             return false;

@@ -5,6 +5,7 @@ import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A causal-LM run with everything loaded and checked, nothing written yet: the step between
@@ -45,7 +46,17 @@ public final class PreparedRun implements AutoCloseable {
 
     /** Trains and saves into output_dir (see {@link LmTrainer}). */
     public LmTrainer.Outcome train() {
-        return new LmTrainer(bundle, peft, args).train(data, runConfig, provenance, sampling);
+        return train(null);
+    }
+
+    /** Trains, calling {@code progress} after each optimizer step with its number and metrics. */
+    public LmTrainer.Outcome train(BiConsumer<Long, Map<String, Double>> progress) {
+        return new LmTrainer(bundle, peft, args).train(data, runConfig, provenance, sampling, progress);
+    }
+
+    /** The PEFT method applied when training starts. */
+    public PeftConfig peft() {
+        return peft;
     }
 
     @Override
