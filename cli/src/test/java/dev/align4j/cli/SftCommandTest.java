@@ -35,7 +35,7 @@ class SftCommandTest {
                 + "ffn_hidden: 32\ntie_word_embeddings: true\nbias: true\n");
         Path cfg = dir.resolve("sft.yaml");
         Files.writeString(cfg, "model_config: " + model + "\ndata: [" + data + "]\ncutoff_len: 40\n"
-                + "val_set_size: 2\nnum_samples: 1\nsample_max_new_tokens: 2\nmethod: lora\n"
+                + "template: plain\nval_set_size: 2\nnum_samples: 1\nsample_max_new_tokens: 2\nmethod: lora\n"
                 + "lora_target_modules: [all-linear]\noutput_dir: " + dir.resolve("from-yaml") + "\n"
                 + "max_steps: 50\nper_device_train_batch_size: 2\nlearning_rate: 1.0e-2\ndevice: cpu\n");
         return cfg;
@@ -57,7 +57,7 @@ class SftCommandTest {
         assertThat(outDir.resolve("model/model.safetensors")).isRegularFile();
         assertThat(outDir.resolve("adapter")).doesNotExist();
         assertThat(dir.resolve("from-yaml")).doesNotExist();
-        assertThat(Files.readString(outDir.resolve("config.json"))).contains("\"template\" : null", "\"method\" : \"full\"");
+        assertThat(Files.readString(outDir.resolve("config.json"))).contains("\"template\" : \"plain\"", "\"method\" : \"full\"");
     }
 
     @Test
