@@ -40,6 +40,8 @@ public final class Main implements Callable<Integer> {
             InfoCommand.class,
             DataCommand.class,
             TokenizerCommand.class,
+            PretrainCommand.class,
+            SftCommand.class,
             GenerateCommand.class,
             ChatCommand.class,
             ExportCommand.class,
