@@ -40,7 +40,13 @@ public final class Main implements Callable<Integer> {
             InfoCommand.class,
             DataCommand.class,
             TokenizerCommand.class,
-            RewardCommand.class);
+            PretrainCommand.class,
+            SftCommand.class,
+            RewardCommand.class,
+            GenerateCommand.class,
+            ChatCommand.class,
+            ExportCommand.class,
+            BenchCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;

@@ -60,8 +60,20 @@ public final class GenerationBench {
         for (int b = 0; b < batch; b++) {
             prompts.add(random.ints(promptLength, 0, model.config().vocabSize()).toArray());
         }
-        SamplingParams cached = SamplingParams.greedy(newTokens);
-        SamplingParams uncached = cached.toBuilder().useCache(false).build();
+        return run(model, prompts, SamplingParams.greedy(newTokens), repeats);
+    }
+
+    /**
+     * Tokens/s decoding {@code prompts} with {@code params} (its useCache is ignored: both ways are
+     * measured), median of {@code repeats} runs after one warm-up run each.
+     */
+    public static Result run(CausalLM model, List<int[]> prompts, SamplingParams params,
+            int repeats) {
+        int batch = prompts.size();
+        int promptLength = prompts.get(0).length;
+        int newTokens = params.maxNewTokens();
+        SamplingParams cached = params.toBuilder().useCache(true).build();
+        SamplingParams uncached = params.toBuilder().useCache(false).build();
         double withCache = tokensPerSecond(model, prompts, cached, repeats);
         double withoutCache = tokensPerSecond(model, prompts, uncached, repeats);
         Result r = new Result(batch, promptLength, newTokens, withCache, withoutCache);

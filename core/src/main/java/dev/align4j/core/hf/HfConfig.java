@@ -1,5 +1,7 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.io.Safetensors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
@@ -31,7 +33,7 @@ public final class HfConfig {
         }
         JsonNode root;
         try {
-            root = SafeTensors.JSON.readTree(file.toFile());
+            root = Safetensors.JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new UserInputException(file + ": cannot read JSON: " + e.getMessage(), e);
         }
@@ -147,7 +149,7 @@ public final class HfConfig {
      * @param extra more keys to store (e.g. {@code bos_token_id}, {@code eos_token_id}); may be null
      */
     public static ObjectNode toJson(ModelConfig cfg, String torchDtype, Map<String, ?> extra) {
-        ObjectNode o = SafeTensors.JSON.createObjectNode();
+        ObjectNode o = Safetensors.JSON.createObjectNode();
         if (cfg.architecture() == Architecture.GPT2) {
             if (!cfg.bias() || cfg.nKvHeads() != cfg.nHeads()) {
                 throw new UserInputException("transformers' GPT-2 needs biases and n_kv_heads == "
@@ -196,7 +198,7 @@ public final class HfConfig {
         o.put("torch_dtype", torchDtype);
         o.put("use_cache", true);
         if (extra != null) {
-            extra.forEach((k, v) -> o.set(k, SafeTensors.JSON.valueToTree(v)));
+            extra.forEach((k, v) -> o.set(k, Safetensors.JSON.valueToTree(v)));
         }
         return o;
     }

@@ -1,5 +1,8 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.io.Safetensors;
+import dev.align4j.core.io.Json;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -129,9 +132,9 @@ public final class HfModelIO {
                 }
                 tensors.put(group.getKey(), cpu.create(data, shape));
             }
-            SafeTensors.write(dir.resolve(TensorStore.SINGLE), tensors, dtype, null);
+            Safetensors.write(dir.resolve(TensorStore.SINGLE), tensors, dtype, null);
         }
-        JsonFiles.write(dir.resolve(HfConfig.FILE), json);
+        Json.write(dir.resolve(HfConfig.FILE), json);
         LOG.info("saved {} model in Hugging Face layout ({}) to {}", cfg.architecture(), torchDtype,
                 dir);
     }

@@ -1,5 +1,8 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.io.Safetensors;
+import dev.align4j.core.io.Json;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -123,7 +126,7 @@ public final class ModelFolder {
             throw new UserInputException(dir + ": cannot create folder: " + e.getMessage(), e);
         }
         saveWeights(model, dir.resolve(WEIGHTS), dtype, metadata);
-        JsonFiles.write(dir.resolve(CONFIG), model.config());
+        Json.write(dir.resolve(CONFIG), model.config());
         if (tokenizer != null) {
             tokenizer.save(dir.resolve(TOKENIZER_DIR));
         }
@@ -135,7 +138,7 @@ public final class ModelFolder {
             Map<String, String> metadata) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         module.namedParameters().forEach((name, p) -> tensors.put(name, p.getArray()));
-        SafeTensors.write(file, tensors, dtype, metadata);
+        Safetensors.write(file, tensors, dtype, metadata);
     }
 
     /**

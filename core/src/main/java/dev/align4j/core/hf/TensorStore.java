@@ -1,5 +1,7 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.io.Safetensors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.UserInputException;
 
@@ -25,7 +27,7 @@ public final class TensorStore {
 
     private final Path dir;
     private final String description;
-    private final Map<String, SafeTensors.TensorInfo> infos = new LinkedHashMap<>();
+    private final Map<String, Safetensors.TensorInfo> infos = new LinkedHashMap<>();
     private final Map<String, Path> files = new HashMap<>();
 
     private TensorStore(Path dir, String description) {
@@ -43,7 +45,7 @@ public final class TensorStore {
         Path single = dir.resolve(SINGLE);
         if (Files.isRegularFile(single)) {
             TensorStore store = new TensorStore(dir, single.toString());
-            store.add(SafeTensors.readHeader(single));
+            store.add(Safetensors.readHeader(single));
             return store;
         }
         Path index = dir.resolve(INDEX);
@@ -53,7 +55,7 @@ public final class TensorStore {
         }
         JsonNode map;
         try {
-            map = SafeTensors.JSON.readTree(index.toFile()).get("weight_map");
+            map = Safetensors.JSON.readTree(index.toFile()).get("weight_map");
         } catch (IOException e) {
             throw new UserInputException(index + ": cannot read: " + e.getMessage(), e);
         }
@@ -65,7 +67,7 @@ public final class TensorStore {
             Map.Entry<String, JsonNode> e = it.next();
             byName.put(e.getKey(), e.getValue().asText());
         }
-        Map<String, SafeTensors.Header> shards = new LinkedHashMap<>();
+        Map<String, Safetensors.Header> shards = new LinkedHashMap<>();
         for (String shard : byName.values()) {
             if (!shards.containsKey(shard)) {
                 Path file = dir.resolve(shard);
@@ -73,13 +75,13 @@ public final class TensorStore {
                     throw new UserInputException(index + ": lists shard " + shard
                             + ", which is missing from " + dir);
                 }
-                shards.put(shard, SafeTensors.readHeader(file));
+                shards.put(shard, Safetensors.readHeader(file));
             }
         }
         TensorStore store = new TensorStore(dir, index + " (" + shards.size() + " shards)");
         for (Map.Entry<String, String> e : byName.entrySet()) {
-            SafeTensors.Header h = shards.get(e.getValue());
-            SafeTensors.TensorInfo info = h.tensors().get(e.getKey());
+            Safetensors.Header h = shards.get(e.getValue());
+            Safetensors.TensorInfo info = h.tensors().get(e.getKey());
             if (info == null) {
                 throw new UserInputException(index + ": maps tensor " + e.getKey() + " to "
                         + e.getValue() + ", which does not contain it");
@@ -90,8 +92,8 @@ public final class TensorStore {
         return store;
     }
 
-    private void add(SafeTensors.Header header) {
-        for (SafeTensors.TensorInfo info : header.tensors().values()) {
+    private void add(Safetensors.Header header) {
+        for (Safetensors.TensorInfo info : header.tensors().values()) {
             infos.put(info.name(), info);
             files.put(info.name(), header.file());
         }
@@ -115,8 +117,8 @@ public final class TensorStore {
     }
 
     /** Header entry of {@code name}; a {@link UserInputException} naming it when it is missing. */
-    public SafeTensors.TensorInfo info(String name) {
-        SafeTensors.TensorInfo info = infos.get(name);
+    public Safetensors.TensorInfo info(String name) {
+        Safetensors.TensorInfo info = infos.get(name);
         if (info == null) {
             throw new UserInputException(description + ": tensor " + name + " is missing");
         }
@@ -125,6 +127,6 @@ public final class TensorStore {
 
     /** Values of a floating-point tensor as float32, row-major. */
     public float[] readFloats(String name) {
-        return SafeTensors.readFloats(info(name), files.get(name));
+        return Safetensors.readFloats(info(name), files.get(name));
     }
 }

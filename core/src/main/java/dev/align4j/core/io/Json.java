@@ -79,7 +79,8 @@ public final class Json {
         try {
             return m.readValue(Files.readAllBytes(file), type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            // a user's file (configs, model configs): name it and exit 2 rather than crash
+            throw new dev.align4j.core.UserInputException(file + ": " + e.getMessage(), e);
         }
     }
 }

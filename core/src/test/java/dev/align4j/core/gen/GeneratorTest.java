@@ -1,5 +1,7 @@
 package dev.align4j.core.gen;
 
+import dev.align4j.core.model.TestModels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,9 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.model.TestModels;
+
+import dev.align4j.core.io.Safetensors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,7 +15,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.gen.TestModels;
 import dev.align4j.core.model.Activation;
 import dev.align4j.core.model.Architecture;
 import dev.align4j.core.model.CausalLM;
@@ -69,9 +72,9 @@ class HfModelIOTest {
             assertThat(loaded.config()).isEqualTo(cfg);
             assertThat(logits(loaded, manager, TOKENS)).containsExactly(
                     logits(model, manager, TOKENS));
-            JsonNode json = SafeTensors.JSON.readTree(out.resolve("config.json").toFile());
+            JsonNode json = Safetensors.JSON.readTree(out.resolve("config.json").toFile());
             assertThat(json.get("eos_token_id").asInt()).isEqualTo(2);
-            var names = SafeTensors.readHeader(out.resolve("model.safetensors")).tensors();
+            var names = Safetensors.readHeader(out.resolve("model.safetensors")).tensors();
             if (cfg.architecture() == Architecture.LLAMA) {
                 assertThat(json.get("architectures").get(0).asText()).isEqualTo("LlamaForCausalLM");
                 assertThat(names.get("model.layers.1.self_attn.k_proj.weight").shape())
@@ -94,7 +97,7 @@ class HfModelIOTest {
         CausalLM model = TestModels.random(TestModels.llamaGqa(), manager, 2);
         Path out = dir.resolve("fp16");
         HfModelIO.save(model, out, DataType.FLOAT16, null);
-        assertThat(SafeTensors.readHeader(out.resolve("model.safetensors")).tensors().values())
+        assertThat(Safetensors.readHeader(out.resolve("model.safetensors")).tensors().values())
                 .allMatch(t -> t.dtype().equals("F16"));
         CausalLM loaded = HfModelIO.load(out, manager);
         float[] a = model.namedParameters().get("blocks.0.mlp.up_proj.weight").getArray()
@@ -118,17 +121,17 @@ class HfModelIOTest {
         Path file = single.resolve("model.safetensors");
         Map<String, NDArray> first = new LinkedHashMap<>();
         Map<String, NDArray> second = new LinkedHashMap<>();
-        ObjectNode index = SafeTensors.JSON.createObjectNode();
+        ObjectNode index = Safetensors.JSON.createObjectNode();
         ObjectNode map = index.putObject("weight_map");
-        for (SafeTensors.TensorInfo t : SafeTensors.readHeader(file).tensors().values()) {
+        for (Safetensors.TensorInfo t : Safetensors.readHeader(file).tensors().values()) {
             boolean one = t.name().contains("layers.0") || t.name().contains("embed");
-            (one ? first : second).put(t.name(), SafeTensors.read(t, file, manager));
+            (one ? first : second).put(t.name(), Safetensors.read(t, file, manager));
             map.put(t.name(), one ? "model-00001-of-00002.safetensors"
                     : "model-00002-of-00002.safetensors");
         }
-        SafeTensors.write(sharded.resolve("model-00001-of-00002.safetensors"), first,
+        Safetensors.write(sharded.resolve("model-00001-of-00002.safetensors"), first,
                 DataType.FLOAT32, null);
-        SafeTensors.write(sharded.resolve("model-00002-of-00002.safetensors"), second,
+        Safetensors.write(sharded.resolve("model-00002-of-00002.safetensors"), second,
                 DataType.FLOAT32, null);
         Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toString());
         CausalLM loaded = ModelFolder.load(sharded, manager);
@@ -160,15 +163,15 @@ class HfModelIOTest {
                 null);
         Path file = out.resolve("model.safetensors");
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (SafeTensors.TensorInfo t : SafeTensors.readHeader(file).tensors().values()) {
-            tensors.put(t.name(), SafeTensors.read(t, file, manager));
+        for (Safetensors.TensorInfo t : Safetensors.readHeader(file).tensors().values()) {
+            tensors.put(t.name(), Safetensors.read(t, file, manager));
         }
         if (replacement == null) {
             tensors.remove(name);
         } else {
             tensors.put(name, replacement);
         }
-        SafeTensors.write(file, tensors, DataType.FLOAT32, null);
+        Safetensors.write(file, tensors, DataType.FLOAT32, null);
         return out;
     }
 
@@ -178,7 +181,7 @@ class HfModelIOTest {
         HfModelIO.save(TestModels.random(TestModels.llamaGqa(), manager, 5), out,
                 DataType.FLOAT32, null);
         Path config = out.resolve("config.json");
-        ObjectNode json = (ObjectNode) SafeTensors.JSON.readTree(config.toFile());
+        ObjectNode json = (ObjectNode) Safetensors.JSON.readTree(config.toFile());
 
         ObjectNode bert = json.deepCopy();
         bert.putArray("architectures").add("BertModel");

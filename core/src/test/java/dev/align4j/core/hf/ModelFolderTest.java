@@ -1,5 +1,9 @@
 package dev.align4j.core.hf;
 
+import dev.align4j.core.model.TestModels;
+
+import dev.align4j.core.io.Safetensors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +12,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.gen.TestModels;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.tokenizer.Tokenizer;
@@ -94,10 +97,10 @@ class ModelFolderTest {
             assertThat(ModelFolder.detect(out)).isEqualTo(ModelFolder.Layout.ALIGN4J);
             assertThat(out.resolve("tokenizer/fake.txt")).hasContent("v=20");
             assertThat(ModelFolder.tokenizerDir(out)).isEqualTo(out.resolve("tokenizer"));
-            JsonNode json = SafeTensors.JSON.readTree(out.resolve("align4j_model.json").toFile());
+            JsonNode json = Safetensors.JSON.readTree(out.resolve("align4j_model.json").toFile());
             assertThat(json.get("d_model").asInt()).isEqualTo(16);
             assertThat(json.get("n_kv_heads").asInt()).isEqualTo(cfg.nKvHeads());
-            assertThat(SafeTensors.readHeader(out.resolve("model.safetensors")).tensors())
+            assertThat(Safetensors.readHeader(out.resolve("model.safetensors")).tensors())
                     .containsKey("blocks.0.attn.q_proj.weight");
             CausalLM loaded = ModelFolder.load(out, manager);
             assertThat(loaded.config()).isEqualTo(cfg);
@@ -134,7 +137,7 @@ class ModelFolderTest {
         Path out = dir.resolve("own");
         ModelFolder.save(model, out, DataType.FLOAT16, null, null);
         Path cfgFile = out.resolve("align4j_model.json");
-        ObjectNode json = (ObjectNode) SafeTensors.JSON.readTree(cfgFile.toFile());
+        ObjectNode json = (ObjectNode) Safetensors.JSON.readTree(cfgFile.toFile());
 
         ObjectNode typo = json.deepCopy();
         typo.put("d_modle", 16);

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -36,8 +35,9 @@ class JsonTest {
     void unknownKeysAreErrors() throws IOException {
         Path y = Files.writeString(dir.resolve("bad.yaml"), "max_stpes: 3\n");
         assertThatThrownBy(() -> Json.read(y, Sample.class))
-                .isInstanceOf(UncheckedIOException.class)
+                .isInstanceOf(dev.align4j.core.UserInputException.class)
                 .hasCauseInstanceOf(UnrecognizedPropertyException.class)
+                .hasMessageContaining("bad.yaml")
                 .hasMessageContaining("max_stpes");
     }
 }

@@ -40,22 +40,8 @@ class CausalLMTest {
         return ModelConfig.llama(23, 16, 16, 2, 4, 2);
     }
 
-    /** A model with every parameter (biases and norm gains too) set to random values. */
     static CausalLM randomModel(ModelConfig cfg, NDManager manager, long seed) {
-        Engine.getInstance().setRandomSeed((int) seed);
-        CausalLM model = new CausalLM(cfg);
-        model.initialize(manager, DataType.FLOAT32);
-        Random r = new Random(seed);
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            NDArray a = e.getValue().getArray();
-            float[] v = new float[(int) a.size()];
-            boolean gain = e.getKey().endsWith("norm.weight");
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((gain ? 1 : 0) + 0.3 * r.nextGaussian());
-            }
-            a.set(v);
-        }
-        return model;
+        return TestModels.random(cfg, manager, seed);
     }
 
     private NDArray ids(int... ids) {

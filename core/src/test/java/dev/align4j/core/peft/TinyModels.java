@@ -44,20 +44,7 @@ final class TinyModels {
 
     /** Every parameter random (norm gains around 1), reproducible from the seed. */
     static CausalLM random(ModelConfig cfg, NDManager manager, long seed) {
-        Engine.getInstance().setRandomSeed((int) seed);
-        CausalLM model = new CausalLM(cfg);
-        model.initialize(manager, DataType.FLOAT32);
-        Random r = new Random(seed);
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            NDArray a = e.getValue().getArray();
-            float[] v = new float[(int) a.size()];
-            boolean gain = e.getKey().endsWith("norm.weight");
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((gain ? 1 : 0) + 0.3 * r.nextGaussian());
-            }
-            a.set(v);
-        }
-        return model;
+        return dev.align4j.core.model.TestModels.random(cfg, manager, seed);
     }
 
     /** Gives every LoRA B (and A) random values, as if the adapters had trained. */

@@ -1,4 +1,5 @@
-package dev.align4j.core.hf;
+package dev.align4j.core.io;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-class SafeTensorsTest {
+class SafetensorsFormatTest {
 
     @TempDir
     Path dir;
@@ -43,13 +44,13 @@ class SafeTensorsTest {
 
     @Test
     void halfPrecisionBitsDecode() {
-        assertThat(SafeTensors.halfToFloat((short) 0x3C00)).isEqualTo(1f);
-        assertThat(SafeTensors.halfToFloat((short) 0xC000)).isEqualTo(-2f);
-        assertThat(SafeTensors.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
-        assertThat(SafeTensors.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
-        assertThat(SafeTensors.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(SafeTensors.halfToFloat((short) 0x8000)).isEqualTo(-0f);
-        assertThat((double) SafeTensors.halfToFloat((short) 0x3555)).isCloseTo(1 / 3.0,
+        assertThat(Safetensors.halfToFloat((short) 0x3C00)).isEqualTo(1f);
+        assertThat(Safetensors.halfToFloat((short) 0xC000)).isEqualTo(-2f);
+        assertThat(Safetensors.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
+        assertThat(Safetensors.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
+        assertThat(Safetensors.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Safetensors.halfToFloat((short) 0x8000)).isEqualTo(-0f);
+        assertThat((double) Safetensors.halfToFloat((short) 0x3555)).isCloseTo(1 / 3.0,
                 within(1e-3));
     }
 
@@ -62,18 +63,18 @@ class SafeTensorsTest {
         tensors.put("ids", manager.create(new long[] {1, 2, 3}, new Shape(3)));
         for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
             Path file = dir.resolve(type + ".safetensors");
-            SafeTensors.write(file, tensors, type, Map.of("seed", "42"));
-            SafeTensors.Header h = SafeTensors.readHeader(file);
+            Safetensors.write(file, tensors, type, Map.of("seed", "42"));
+            Safetensors.Header h = Safetensors.readHeader(file);
             assertThat(h.metadata()).containsEntry("format", "pt").containsEntry("seed", "42");
             assertThat(h.tensors().keySet()).containsExactly("a.weight", "b", "ids");
             assertThat(h.tensors().get("a.weight").dtype())
                     .isEqualTo(type == DataType.FLOAT32 ? "F32" : "F16");
             assertThat(h.tensors().get("ids").dtype()).isEqualTo("I64");
-            float[] a = SafeTensors.readFloats(h.tensors().get("a.weight"), file);
+            float[] a = Safetensors.readFloats(h.tensors().get("a.weight"), file);
             assertThat(a[0]).isEqualTo(0.5f);
             assertThat(a[1]).isEqualTo(-1.25f);
             assertThat((double) a[3]).isCloseTo(1e-3f, within(type == DataType.FLOAT32 ? 0 : 1e-6));
-            assertThat(SafeTensors.read(h.tensors().get("ids"), file, manager).toLongArray())
+            assertThat(Safetensors.read(h.tensors().get("ids"), file, manager).toLongArray())
                     .containsExactly(1, 2, 3);
         }
     }
@@ -93,11 +94,11 @@ class SafeTensorsTest {
         out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).array());
         Path file = dir.resolve("hand.safetensors");
         Files.write(file, out.toByteArray());
-        SafeTensors.Header parsed = SafeTensors.readHeader(file);
+        Safetensors.Header parsed = Safetensors.readHeader(file);
         assertThat(parsed.tensors().get("w").shape()).isEqualTo(new Shape(3));
-        assertThat(SafeTensors.readFloats(parsed.tensors().get("w"), file))
+        assertThat(Safetensors.readFloats(parsed.tensors().get("w"), file))
                 .containsExactly(1f, -2f, 0.15625f);
-        assertThat(SafeTensors.read(parsed.tensors().get("v"), file, manager).getShape())
+        assertThat(Safetensors.read(parsed.tensors().get("v"), file, manager).getShape())
                 .isEqualTo(new Shape(1, 1));
     }
 
@@ -106,7 +107,7 @@ class SafeTensorsTest {
         // an outside check of our writer's byte layout: DJL's own safetensors decoder
         NDArray x = manager.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3));
         Path ours = dir.resolve("ours.safetensors");
-        SafeTensors.write(ours, Map.of("x", x), DataType.FLOAT32, null);
+        Safetensors.write(ours, Map.of("x", x), DataType.FLOAT32, null);
         NDList decoded = NDList.decode(manager, Files.readAllBytes(ours));
         assertThat(decoded.get(0).getName()).isEqualTo("x");
         assertThat(decoded.get(0).toFloatArray()).containsExactly(x.toFloatArray());
@@ -115,23 +116,23 @@ class SafeTensorsTest {
         y.setName("y");
         Path theirs = dir.resolve("djl.safetensors");
         Files.write(theirs, new NDList(y).encode(NDList.Encoding.SAFETENSORS));
-        SafeTensors.Header h = SafeTensors.readHeader(theirs);
-        assertThat(SafeTensors.readFloats(h.tensors().get("y"), theirs)).containsExactly(-1f, 0.5f);
+        Safetensors.Header h = Safetensors.readHeader(theirs);
+        assertThat(Safetensors.readFloats(h.tensors().get("y"), theirs)).containsExactly(-1f, 0.5f);
     }
 
     @Test
     void truncatedOrCorruptFilesAreUserErrorsNamingTheFile() throws Exception {
         Path file = dir.resolve("t.safetensors");
-        SafeTensors.write(file, Map.of("x", manager.ones(new Shape(4))), DataType.FLOAT32, null);
+        Safetensors.write(file, Map.of("x", manager.ones(new Shape(4))), DataType.FLOAT32, null);
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
-        assertThatThrownBy(() -> SafeTensors.readHeader(file))
+        assertThatThrownBy(() -> Safetensors.readHeader(file))
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("t.safetensors").hasMessageContaining("x");
         Files.write(file, new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> SafeTensors.readHeader(file))
+        assertThatThrownBy(() -> Safetensors.readHeader(file))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("t.safetensors");
-        assertThatThrownBy(() -> SafeTensors.readHeader(dir.resolve("missing.safetensors")))
+        assertThatThrownBy(() -> Safetensors.readHeader(dir.resolve("missing.safetensors")))
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("missing.safetensors");
     }

@@ -1,17 +1,15 @@
-package dev.align4j.core.gen;
+package dev.align4j.core.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import dev.align4j.core.model.CausalLM;
-import dev.align4j.core.model.ModelConfig;
 
 import java.util.Map;
 import java.util.Random;
 
-/** Tiny random models for the gen and hf tests. */
+/** Tiny random models for core's tests (one place, so every test means the same by "random model"). */
 public final class TestModels {
 
     private TestModels() {}
