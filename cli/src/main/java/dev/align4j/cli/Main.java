@@ -94,8 +94,21 @@ public final class Main implements Callable<Integer> {
      */
     static CommandLine configure(CommandLine cl) {
         standardOptions(cl);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         return cl.setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::onError)
+                // a command's run.log stays attached until its error (if any) is logged there
+                .setExecutionStrategy(parsed -> {
+                    int code = run.execute(parsed);
+                    RunLogging.detachAll();
+                    return code;
+                })
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    try {
+                        return onError(ex, cmd, parsed);
+                    } finally {
+                        RunLogging.detachAll();
+                    }
+                })
                 .setParameterExceptionHandler(Main::onBadParameter);
     }
 
