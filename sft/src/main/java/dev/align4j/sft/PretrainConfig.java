@@ -2,6 +2,8 @@ package dev.align4j.sft;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.apache.logging.log4j.LogManager;
+
 import java.util.List;
 
 /**
@@ -43,8 +45,10 @@ public record PretrainConfig(
             model = null;
         }
         if (model != null && (modelConfig != null || tokenizer != null)) {
-            throw SftConfig.bad(modelConfig != null ? "model_config" : "tokenizer",
-                    "is for a fresh model; model " + model + " brings its own shape and tokenizer");
+            LogManager.getLogger(PretrainConfig.class).warn("model {} is given: model_config {} and tokenizer {} "
+                    + "are ignored (the model brings its own)", model, modelConfig, tokenizer);
+            modelConfig = null;
+            tokenizer = null;
         }
         modelConfig = model == null && modelConfig == null ? "tiny" : modelConfig;
         tokenizer = model == null && tokenizer == null ? "byte" : tokenizer;

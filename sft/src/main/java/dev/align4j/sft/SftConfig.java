@@ -6,6 +6,8 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.datasets.format.DataFormat;
 import dev.align4j.datasets.tokenize.TruncationSide;
 
+import org.apache.logging.log4j.LogManager;
+
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +18,13 @@ import java.util.Map;
  *
  * @param model model folder to fine-tune (align4j or Hugging Face layout); null trains a fresh
  *     model of shape {@code model_config} (default null)
- * @param modelConfig from scratch only: a preset ({@code tiny}, {@code small}, {@code tiny-llama},
- *     {@code small-llama}) or a JSON/YAML file of ModelConfig fields; vocab_size is always the
- *     tokenizer's (default {@code tiny})
- * @param tokenizer from scratch only: {@code byte} (default), a tokenizer folder, or
+ * @param modelConfig a fresh model's shape: a preset ({@code tiny}, {@code small},
+ *     {@code tiny-llama}, {@code small-llama}) or a JSON/YAML file of ModelConfig fields; vocab_size
+ *     is always the tokenizer's (default {@code tiny}). Ignored, with a warning, when {@code model}
+ *     is given, so a from-scratch recipe can be pointed at a trained model
+ * @param tokenizer a fresh model's tokenizer: {@code byte} (default), a tokenizer folder, or
  *     {@code bpe:<vocab>}: train a byte-level BPE of that size on the training split's rendered
- *     text first; it is saved with the model. With {@code model} the model's own tokenizer is used
+ *     text first; it is saved with the model. Ignored when {@code model} is given (its own is used)
  * @param data data files (JSON, JSONL), one data set; required
  * @param dataWeights mixing weights, one per file: the files are mixed by {@code datasets}'
  *     Mixer to as many examples as they hold together; null concatenates them (default null)
@@ -74,13 +77,13 @@ public record SftConfig(
         if (model != null && model.isBlank()) {
             model = null;
         }
-        if (model != null && modelConfig != null) {
-            throw bad("model_config", "is for a model trained from scratch; model " + model
-                    + " brings its own shape (drop one of them)");
-        }
-        if (model != null && tokenizer != null) {
-            throw bad("tokenizer", "is for a model trained from scratch; model " + model
-                    + " brings its own tokenizer");
+        if (model != null && (modelConfig != null || tokenizer != null)) {
+            // a recipe written for a fresh model can be pointed at a trained one (--model): the
+            // model's own shape and tokenizer win
+            LogManager.getLogger(SftConfig.class).warn("model {} is given: model_config {} and tokenizer {} "
+                    + "are ignored (the model brings its own)", model, modelConfig, tokenizer);
+            modelConfig = null;
+            tokenizer = null;
         }
         modelConfig = model == null && modelConfig == null ? "tiny" : modelConfig;
         tokenizer = model == null && tokenizer == null ? "byte" : tokenizer;
