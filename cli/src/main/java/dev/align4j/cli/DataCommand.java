@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@link UserInputException}, which Main turns into exit code 2.
  */
 @Command(name = "data", description = "Inspect, validate and generate data sets.", mixinStandardHelpOptions = true,
-        subcommands = {DataCommand.Inspect.class, DataCommand.Validate.class, DataCommand.Synth.class})
+        subcommands = {DataCommand.Inspect.class, DataCommand.Validate.class, DataCommand.Synth.class, PairsCommand.class})
 public final class DataCommand {
 
     /** Options shared by the commands that read a data file. */

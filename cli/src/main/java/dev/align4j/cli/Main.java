@@ -40,6 +40,12 @@ public final class Main implements Callable<Integer> {
             InfoCommand.class,
             DataCommand.class,
             TokenizerCommand.class,
+            PretrainCommand.class,
+            SftCommand.class,
+            RewardCommand.class,
+            GenerateCommand.class,
+            ChatCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             DpoCommand.class,
             EvalCommand.class);
@@ -90,8 +96,21 @@ public final class Main implements Callable<Integer> {
      */
     static CommandLine configure(CommandLine cl) {
         standardOptions(cl);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         return cl.setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::onError)
+                // a command's run.log stays attached until its error (if any) is logged there
+                .setExecutionStrategy(parsed -> {
+                    int code = run.execute(parsed);
+                    RunLogging.detachAll();
+                    return code;
+                })
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    try {
+                        return onError(ex, cmd, parsed);
+                    } finally {
+                        RunLogging.detachAll();
+                    }
+                })
                 .setParameterExceptionHandler(Main::onBadParameter);
     }
 

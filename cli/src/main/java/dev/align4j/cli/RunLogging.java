@@ -89,6 +89,13 @@ public final class RunLogging {
         appender.stop();
     }
 
+    /** Detaches every run.log (Main does this after each command, once errors are logged). */
+    public static synchronized void detachAll() {
+        for (Path file : new java.util.ArrayList<>(ATTACHED.keySet())) {
+            detach(file.getParent());
+        }
+    }
+
     /** The most recently attached run.log, if any. */
     public static synchronized Optional<Path> current() {
         Path last = null;

@@ -120,35 +120,10 @@ public final class ConfigLoader {
                     node.set(e.getKey(), e.getValue().deepCopy());
                 }
             }
-            out.put(t, bind(src, withDefaults(node, t), t));
+            out.put(t, bind(src, node, t));
         }
         LOG.debug("loaded {} from {}", out.keySet(), src.label());
         return new Parts(out);
-    }
-
-    /**
-     * Keys missing from {@code node} taken from {@code type}'s {@code public static defaults()} when
-     * it has one (TrainingArgs: its fields are primitives, so a missing key would bind as 0 rather
-     * than the documented default).
-     */
-    private static ObjectNode withDefaults(ObjectNode node, Class<?> type) {
-        java.lang.reflect.Method m;
-        try {
-            m = type.getMethod("defaults");
-        } catch (NoSuchMethodException e) {
-            return node;
-        }
-        if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getReturnType() != type) {
-            return node;
-        }
-        ObjectNode merged;
-        try {
-            merged = JSON.valueToTree(m.invoke(null));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + type.getSimpleName() + ".defaults()", e);
-        }
-        merged.setAll(node);
-        return merged;
     }
 
     /** The records {@link #loadParts} bound, by type. */
@@ -230,7 +205,7 @@ public final class ConfigLoader {
 
     private static <T> T bind(ConfigSource src, ObjectNode node, Class<T> type) {
         try {
-            return JSON.treeToValue(node, type);
+            return JSON.treeToValue(withDefaults(node, type), type);
         } catch (UnrecognizedPropertyException e) {
             String path = pathOf(e);
             Collection<String> known = e.getKnownPropertyIds().stream().map(String::valueOf)
@@ -257,6 +232,38 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw src.error("", e.getOriginalMessage());
         }
+    }
+
+    /**
+     * {@code node} over the values of {@code type}'s {@code public static T defaults()} when it has
+     * one (TrainingArgs does), so a partial file keeps those defaults instead of reaching the
+     * constructor with 0 and false; null defaults are left out.
+     */
+    private static ObjectNode withDefaults(ObjectNode node, Class<?> type) {
+        java.lang.reflect.Method m;
+        try {
+            m = type.getMethod("defaults");
+        } catch (NoSuchMethodException e) {
+            return node;
+        }
+        if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getReturnType() != type) {
+            return node;
+        }
+        ObjectNode merged;
+        try {
+            merged = JSON.valueToTree(m.invoke(null));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + type.getSimpleName() + ".defaults()", e);
+        }
+        List<String> nulls = new ArrayList<>();
+        merged.fieldNames().forEachRemaining(k -> {
+            if (merged.get(k).isNull()) {
+                nulls.add(k);
+            }
+        });
+        merged.remove(nulls);
+        merged.setAll(node);
+        return merged;
     }
 
     private static String pathOf(JsonMappingException e) {

@@ -83,7 +83,9 @@ public class CausalLM extends Module {
     /**
      * @param ids (B, T) token ids
      * @param attentionMask (B, Tk) 1 for real tokens, 0 for padding; null means all real. With a
-     *     cache, Tk = cache length + T and the mask covers the cached positions too.
+     *     cache, Tk = cache length + T and the mask covers the cached positions too. A (B, T, Tk)
+     *     mask says per query which keys it may see (packed sequences: only its own segment); the
+     *     causal rule still applies on top.
      * @param positions (B, T) absolute positions, or null for cacheLength .. cacheLength + T - 1 (pass
      *     them for left-padded batches so every row starts at position 0)
      * @param cache KV cache to read and extend, or null
@@ -154,7 +156,10 @@ public class CausalLM extends Module {
         NDArray allowed = keys.lte(queries).reshape(1, 1, t, tk);
         if (attentionMask != null) {
             long b = attentionMask.getShape().get(0);
-            NDArray keep = attentionMask.reshape(b, 1, 1, tk).toType(DataType.BOOLEAN, false);
+            // (B, T, Tk): a per-query pattern (packed rows: block-diagonal), still ANDed with causal
+            NDArray keep = attentionMask.getShape().dimension() == 3
+                    ? attentionMask.reshape(b, 1, t, tk).toType(DataType.BOOLEAN, false)
+                    : attentionMask.reshape(b, 1, 1, tk).toType(DataType.BOOLEAN, false);
             allowed = allowed.logicalAnd(keep);
         }
         double big = dtype == DataType.FLOAT16 ? 6.0e4 : 1.0e9;

@@ -161,8 +161,7 @@ public final class TrainingEngine<B> {
     }
 
     static String version() {
-        String v = TrainingEngine.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return dev.align4j.core.Version.project();
     }
 
     /** Reads a scalar array as a double (any float dtype; fp16 via fp32). */

@@ -208,4 +208,19 @@ class ConfigLoaderTest {
         assertThat(ConfigKeys.closest("lr", List.of("learning_rate", "seed"))).isNull();
         assertThat(ConfigKeys.closest("max_step", List.of("max_steps", "seed"))).isEqualTo("max_steps");
     }
+
+    @Test
+    void recordWithDefaultsKeepsThemForMissingKeys() throws IOException {
+        Path file = write("sft.yaml", "learning_rate: 2.0e-3\noutput_dir: runs/s\n");
+        ConfigLoader.Parts parts = ConfigLoader.loadParts(file, overrides("max_steps", "7"),
+                dev.align4j.core.train.TrainingArgs.class, Named.class);
+        dev.align4j.core.train.TrainingArgs a = parts.get(dev.align4j.core.train.TrainingArgs.class);
+        dev.align4j.core.train.TrainingArgs d = dev.align4j.core.train.TrainingArgs.defaults();
+        assertThat(a.learningRate()).isEqualTo(2e-3);
+        assertThat(a.maxSteps()).isEqualTo(7);
+        assertThat(a.outputDir()).isEqualTo("runs/s");
+        assertThat(a.perDeviceTrainBatchSize()).isEqualTo(d.perDeviceTrainBatchSize());
+        assertThat(a.adamBeta2()).isEqualTo(d.adamBeta2());
+        assertThat(a.resumeFromCheckpoint()).isNull();
+    }
 }

@@ -87,7 +87,7 @@ public final class Benchmark {
             out.put("sft_step_ms", full.get("step_ms"));
             double flopsPerToken = flopsPerToken();
             out.put("model_flops_per_token", (long) flopsPerToken);
-            out.put("mfu", round(tps * flopsPerToken / (gflops * 1e9), 3));
+            out.put("mfu", round(tps * flopsPerToken / (gflops * 1e9), 4));
             out.put("full_weights_plus_optimizer_bytes", full.get("weights_plus_optimizer_bytes"));
         }
         if (o.peft()) {

@@ -1,0 +1,145 @@
+package dev.align4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.cli.TinyModelDirs.Result;
+import dev.align4j.core.hf.HfModelIO;
+import dev.align4j.core.model.CausalLM;
+import dev.align4j.core.model.ModelConfig;
+import dev.align4j.datasets.bundle.ModelBundle;
+import dev.align4j.datasets.template.Templates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportCommandTest {
+
+    private static final int[] IDS = {3, 1, 4, 1, 5, 9, 2, 6};
+
+    @TempDir
+    Path tmp;
+
+    private static float[] sourceLogits(Path model, Path adapter) {
+        try (ModelBundle b = ModelBundle.load(model, Device.cpu(), null)) {
+            if (adapter != null) {
+                b.applyAdapter(adapter, false); // unmerged: the export must compute the same function
+            }
+            return TinyModelDirs.logits(b.model(), IDS);
+        }
+    }
+
+    private static float[] hfLogits(Path dir) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            CausalLM model = HfModelIO.load(dir, m);
+            return TinyModelDirs.logits(model, IDS);
+        }
+    }
+
+    @Test
+    void huggingFaceExportLoadsBackWithIdenticalLogitsAndACard() throws Exception {
+        for (ModelConfig cfg : new ModelConfig[] {TinyModelDirs.gpt2(), TinyModelDirs.llama()}) {
+            String arch = cfg.architecture().name().toLowerCase();
+            Map<String, Object> provenance = Map.of("config", Map.of("learning_rate", 3e-4, "seed", 11),
+                    "data", Map.of("sha256", "abc123"), "metrics", Map.of("final_loss", 1.25));
+            Path model = TinyModelDirs.save(tmp.resolve(arch), cfg, Templates.CHATML, 1, provenance);
+            Path out = tmp.resolve("export").resolve(arch + "-hf");
+            Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", out.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(out.toFile().list()).containsExactlyInAnyOrder("config.json", "model.safetensors",
+                    "align4j_tokenizer.json", "chat_template.json", "provenance.json", "README.md");
+            assertThat(hfLogits(out)).containsExactly(sourceLogits(model, null));
+            JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+            assertThat(config.get("torch_dtype").asText()).isEqualTo("float32");
+            assertThat(config.get("eos_token_id").asInt()).isEqualTo(TinyModelDirs.TOK.eosId());
+            String card = Files.readString(out.resolve("README.md"));
+            assertThat(card).contains(cfg.architecture().name().equals("GPT2") ? "GPT2LMHeadModel" : "LlamaForCausalLM")
+                    .contains("| d_model / layers / heads (kv) | 32 / " + cfg.nLayers())
+                    .contains("\"final_loss\" : 1.25").contains("abc123").contains("chatml");
+            // the whole folder loads as a bundle again, template included
+            try (ModelBundle b = ModelBundle.load(out, Device.cpu(), null)) {
+                assertThat(b.template()).isEqualTo(Templates.CHATML);
+            }
+            assertThat(tmp.resolve("export").toFile().list()).allMatch(n -> !n.startsWith("."));
+        }
+    }
+
+    @Test
+    void fp16ExportIsHalfTheSizeAndCloseInLogits() throws Exception {
+        Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.llama(), Templates.PLAIN, 2, null);
+        Path f32 = tmp.resolve("f32");
+        Path f16 = tmp.resolve("f16");
+        assertThat(TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", f32.toString()).code()).isZero();
+        Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", f16.toString(),
+                "--dtype", "fp16");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(f16.resolve("config.json").toFile()).get("torch_dtype").asText())
+                .isEqualTo("float16");
+        double ratio = (double) Files.size(f16.resolve("model.safetensors")) / Files.size(f32.resolve("model.safetensors"));
+        assertThat(ratio).isBetween(0.45, 0.55);
+        float[] want = sourceLogits(model, null);
+        float[] got = hfLogits(f16);
+        assertThat(got).isNotEqualTo(want); // rounded to fp16, so not bit-identical
+        for (int i = 0; i < want.length; i++) {
+            // weights of std 0.02 rounded to 11 significant bits: logits move by about 1e-4
+            assertThat(got[i]).isCloseTo(want[i], within(2e-3f));
+        }
+    }
+
+    @Test
+    void anAdapterIsMergedAndTheAlign4jLayoutWorksToo() throws Exception {
+        Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.llama(), Templates.PLAIN, 3, null);
+        Path adapter = TinyModelDirs.adapter(model, tmp.resolve("adapter"), 9);
+        Path hf = tmp.resolve("merged-hf");
+        Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--adapter",
+                adapter.toString(), "--out", hf.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        float[] adapted = sourceLogits(model, adapter);
+        float[] got = hfLogits(hf);
+        assertThat(got).isNotEqualTo(sourceLogits(model, null));
+        for (int i = 0; i < adapted.length; i++) {
+            assertThat(got[i]).isCloseTo(adapted[i], within(1e-4f)); // W + BA vs x W + (x A) B: rounding only
+        }
+        assertThat(Files.readString(hf.resolve("README.md"))).contains("merged into its weights");
+
+        Path own = tmp.resolve("merged-align4j");
+        r = TinyModelDirs.run(new ExportCommand(), "export", "--model", hf.toString(), "--out", own.toString(),
+                "--format", "align4j");
+        assertThat(r.code()).as(r.err()).isZero();
+        try (ModelBundle b = ModelBundle.load(own, Device.cpu(), null)) {
+            assertThat(TinyModelDirs.logits(b.model(), IDS)).containsExactly(got);
+            assertThat(b.template()).isEqualTo(Templates.PLAIN);
+        }
+    }
+
+    @Test
+    void badInputIsExitTwoAndTouchesNothing() throws Exception {
+        Path missing = tmp.resolve("no-model");
+        Path out = tmp.resolve("out");
+        Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", missing.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(missing.toString());
+        assertThat(out).doesNotExist();
+
+        Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 4, null);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not a model folder");
+        assertThat(out.toFile().list()).containsExactly("notes.txt");
+
+        r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", tmp.resolve("x").toString(),
+                "--dtype", "bf16");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--dtype");
+    }
+}
