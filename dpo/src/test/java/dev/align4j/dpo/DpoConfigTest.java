@@ -64,7 +64,7 @@ class DpoConfigTest {
         Path example = Path.of("examples", "sentiment.yaml"); // surefire runs in the module folder
         ConfigLoader.Parts p = ConfigLoader.loadParts(example, Map.of(), TrainingArgs.class, PeftConfig.class,
                 DpoConfig.class);
-        assertThat(p.get(DpoConfig.class).lossType()).isEqualTo(DpoLossType.HINGE);
+        assertThat(p.get(DpoConfig.class).lossType()).isEqualTo(DpoLossType.SIGMOID);
         assertThat(p.get(TrainingArgs.class).learningRate()).isEqualTo(5e-4);
     }
 
