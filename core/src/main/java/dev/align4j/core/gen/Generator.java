@@ -109,7 +109,7 @@ public final class Generator {
         NDManager base = model.embedTokens().weight().getArray().getManager();
         try (NDManager m = base.newSubManager();
                 KvCache cache = params.useCache() ? new KvCache(model.config().nLayers()) : null) {
-            float[] logits;
+            float[][] logits; // {B x V logits, B log-sum-exps}
             try (NDScope ignored = new NDScope()) {
                 logits = lastLogits(m, batch, 0, cache);
             }
@@ -122,7 +122,7 @@ public final class Generator {
                     if (row.finished != null) {
                         continue;
                     }
-                    next[r] = pick(row, logits, r, params);
+                    next[r] = pick(row, logits[0], logits[1][r], r, params);
                     if (listener != null) {
                         listener.onToken(r, row.generated - 1, next[r]);
                     }
@@ -183,9 +183,11 @@ public final class Generator {
 
     /**
      * Runs the model on columns {@code from .. length-1} of the batch (everything without a cache,
-     * the newest column with one) and returns the last position's logits (B x V) on the host.
+     * the newest column with one) and returns the last position's logits (B x V) and each row's
+     * log-sum-exp (B) on the host. The log-sum-exp is computed on the device (one vectorised
+     * kernel) because it is the only full-vocabulary pass sampling needs besides top-k.
      */
-    private float[] lastLogits(NDManager m, Batch batch, int from, KvCache cache) {
+    private float[][] lastLogits(NDManager m, Batch batch, int from, KvCache cache) {
         int b = batch.rows;
         int t = batch.length - from;
         int[] ids = new int[b * t];
@@ -201,11 +203,13 @@ public final class Generator {
                 false); // (B, t, C)
         // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
         NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
-        return logits.toType(DataType.FLOAT32, false).toFloatArray();
+        NDArray f32 = logits.toType(DataType.FLOAT32, false);
+        NDArray lse = f32.get(new NDIndex(":, 0")).sub(f32.logSoftmax(1).get(new NDIndex(":, 0")));
+        return new float[][] {f32.toFloatArray(), lse.toFloatArray()};
     }
 
     /** Processes row {@code r} of the logits as {@code params} say, picks a token and records it. */
-    private int pick(Row row, float[] logits, int r, SamplingParams params) {
+    private int pick(Row row, float[] logits, float logSumExp, int r, SamplingParams params) {
         int vocab = model.config().vocabSize();
         float[] raw = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
         float[] work = raw.clone();
@@ -224,7 +228,8 @@ public final class Generator {
             LogitsProcessors.topP(probs, params.topP());
             token = LogitsProcessors.sample(probs, row.random.nextDouble());
         }
-        row.add(token, (float) LogitsProcessors.logSoftmaxAt(raw, token));
+        // the raw model log-prob at temperature 1 (what PPO needs), whatever processing chose it
+        row.add(token, raw[token] - logSumExp);
         return token;
     }
 

@@ -62,14 +62,48 @@ public final class LogitsProcessors {
         if (k <= 0 || k >= logits.length) {
             return;
         }
-        float[] sorted = logits.clone();
-        Arrays.sort(sorted);
-        float threshold = sorted[sorted.length - k];
+        // the k-th largest value by quickselect, O(V) rather than a full sort per row and step
+        float threshold = kthLargest(logits.clone(), k);
         for (int i = 0; i < logits.length; i++) {
             if (logits[i] < threshold) {
                 logits[i] = Float.NEGATIVE_INFINITY;
             }
         }
+    }
+
+    /** The k-th largest of {@code a} (1-based), reordering {@code a} (Hoare partition quickselect). */
+    static float kthLargest(float[] a, int k) {
+        int target = a.length - k; // index in ascending order
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
+            }
+        }
+        return a[target];
     }
 
     /** softmax of {@code logits} into a new array; -inf gives exactly 0. Sums in double. */
@@ -81,7 +115,8 @@ public final class LogitsProcessors {
         double[] e = new double[logits.length];
         double sum = 0;
         for (int i = 0; i < logits.length; i++) {
-            e[i] = Math.exp((double) logits[i] - max);
+            // after top-k most entries are -inf: skip the exp for them
+            e[i] = logits[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp((double) logits[i] - max);
             sum += e[i];
         }
         float[] probs = new float[logits.length];

@@ -98,4 +98,20 @@ class LogitsProcessorsTest {
             assertThat(counts[i] / (double) n).isCloseTo(p[i], within(0.015));
         }
     }
+
+    @Test
+    void kthLargestAgreesWithSortingOnRandomRowsWithTies() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(300);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = r.nextInt(20) - 10; // many ties
+            }
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            int k = 1 + r.nextInt(n);
+            assertThat(LogitsProcessors.kthLargest(a.clone(), k)).isEqualTo(sorted[n - k]);
+        }
+    }
 }
