@@ -40,16 +40,11 @@ public record RewardSettings(TrainingArgs args, PeftConfig peft, RewardConfig re
      * @param overrides {@code --set} and typed flags, applied after the file, as text
      */
     public static RewardSettings load(Path file, Map<String, String> overrides) {
-        // the keys the user gave; the others get defaults, passed as overrides that cannot clash
+        // the keys the user gave; the reward-specific defaults fill the others (ConfigLoader fills
+        // the remaining TrainingArgs keys from TrainingArgs.defaults())
         Set<String> given = new HashSet<>(topLevelKeys(file));
         given.addAll(overrides.keySet());
         Map<String, String> all = new LinkedHashMap<>();
-        ObjectNode argDefaults = Json.mapper().valueToTree(TrainingArgs.defaults());
-        argDefaults.properties().forEach(e -> {
-            if (!given.contains(e.getKey()) && !e.getValue().isNull()) {
-                all.put(e.getKey(), e.getValue().asText());
-            }
-        });
         METHOD_DEFAULTS.forEach((k, v) -> {
             if (!given.contains(k)) {
                 all.put(k, v);
