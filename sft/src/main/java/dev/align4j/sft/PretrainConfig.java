@@ -2,7 +2,6 @@ package dev.align4j.sft;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import org.apache.logging.log4j.LogManager;
 
 import java.util.List;
 
@@ -41,20 +40,10 @@ public record PretrainConfig(
             throw SftConfig.bad("text", "must name at least one text file (or builtin:quickstart), got " + text);
         }
         text = List.copyOf(text);
-        if (model != null && model.isBlank()) {
-            model = null;
-        }
-        if (model != null && (modelConfig != null || tokenizer != null)) {
-            LogManager.getLogger(PretrainConfig.class).warn("model {} is given: model_config {} and tokenizer {} "
-                    + "are ignored (the model brings its own)", model, modelConfig, tokenizer);
-            modelConfig = null;
-            tokenizer = null;
-        }
-        modelConfig = model == null && modelConfig == null ? "tiny" : modelConfig;
-        tokenizer = model == null && tokenizer == null ? "byte" : tokenizer;
-        if (tokenizer != null) {
-            TokenizerSpec.parse(tokenizer);
-        }
+        ModelSource source = ModelSource.resolve(model, modelConfig, tokenizer);
+        model = source.model();
+        modelConfig = source.modelConfig();
+        tokenizer = source.tokenizer();
         seqLen = seqLen == null ? 128 : seqLen;
         if (seqLen < 2) {
             throw SftConfig.bad("seq_len", "must be >= 2, got " + seqLen);

@@ -6,7 +6,6 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.datasets.format.DataFormat;
 import dev.align4j.datasets.tokenize.TruncationSide;
 
-import org.apache.logging.log4j.LogManager;
 
 import java.util.List;
 import java.util.Map;
@@ -74,22 +73,10 @@ public record SftConfig(
             throw bad("data", "must list at least one data file, got " + data);
         }
         data = List.copyOf(data);
-        if (model != null && model.isBlank()) {
-            model = null;
-        }
-        if (model != null && (modelConfig != null || tokenizer != null)) {
-            // a recipe written for a fresh model can be pointed at a trained one (--model): the
-            // model's own shape and tokenizer win
-            LogManager.getLogger(SftConfig.class).warn("model {} is given: model_config {} and tokenizer {} "
-                    + "are ignored (the model brings its own)", model, modelConfig, tokenizer);
-            modelConfig = null;
-            tokenizer = null;
-        }
-        modelConfig = model == null && modelConfig == null ? "tiny" : modelConfig;
-        tokenizer = model == null && tokenizer == null ? "byte" : tokenizer;
-        if (tokenizer != null) {
-            TokenizerSpec.parse(tokenizer); // checks bpe:<vocab>
-        }
+        ModelSource source = ModelSource.resolve(model, modelConfig, tokenizer);
+        model = source.model();
+        modelConfig = source.modelConfig();
+        tokenizer = source.tokenizer();
         if (dataWeights != null) {
             if (dataWeights.size() != data.size()) {
                 throw bad("data_weights", dataWeights.size() + " weights for " + data.size() + " data files");
