@@ -135,9 +135,10 @@ public class CausalLM extends Module {
 
     /** hidden (..., C) -> logits (..., V). */
     public NDArray logits(NDArray hidden) {
-        return lmHead != null
+        // float32 logits even inside an Autocast region: softmax and losses over the vocab stay exact
+        return Autocast.toFloat32(lmHead != null
                 ? lmHead.forward(hidden, false)
-                : Linear.linear(hidden, embedTokens.weight().getArray(), null);
+                : Linear.linear(hidden, Autocast.array(embedTokens.weight()), null));
     }
 
     /**

@@ -24,7 +24,7 @@ public class Embedding extends Module {
     public NDArray forward(NDArray ids) {
         NDArray idx = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
         return idx.getNDArrayInternal()
-                .embedding(idx, weight.getArray(), SparseFormat.DENSE)
+                .embedding(idx, Autocast.array(weight), SparseFormat.DENSE)
                 .singletonOrThrow();
     }
 }

@@ -70,7 +70,7 @@ public class Linear extends Module {
 
     /** x W^T + b with the stored dense weight, ignoring any adapter. */
     public NDArray baseForward(NDArray x) {
-        return linear(x, weight.getArray(), bias == null ? null : bias.getArray());
+        return linear(x, Autocast.array(weight), bias == null ? null : Autocast.array(bias));
     }
 
     /** torch's fused linear (addmm), shared by adapters that substitute the weight. */

@@ -1,6 +1,7 @@
 package dev.align4j.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
@@ -38,12 +39,28 @@ public class Norm extends Module {
 
     public NDArray forward(NDArray x) {
         if (rms) {
+            if (x.getDataType() == DataType.FLOAT16) {
+                return rmsHalf(x);
+            }
             NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
             return x.mul(inv).mul(weight.getArray());
         }
         long c = x.getShape().get(x.getShape().dimension() - 1);
         return x.getNDArrayInternal()
-                .layerNorm(x, new Shape(c), weight.getArray(), bias.getArray(), eps)
+                .layerNorm(x, new Shape(c), Autocast.array(weight), Autocast.array(bias), eps)
                 .singletonOrThrow();
+    }
+
+    /**
+     * RMSNorm in float16 without overflow: x^2 overflows float16 from |x| > 256, so each row is
+     * first divided by its largest |x| (m), then x / sqrt(mean(x^2) + eps) = (x/m) / sqrt(mean((x/m)^2) + eps/m^2).
+     */
+    private NDArray rmsHalf(NDArray x) {
+        NDArray m = x.abs().max(new int[] {-1}, true).add(1e-4f); // (..., 1), > 0
+        NDArray xn = x.div(m);
+        // eps / m^2 as (sqrt(eps) / m)^2: 1 / m^2 alone overflows float16 for m < 0.004
+        NDArray epsTerm = m.pow(-1).mul((float) Math.sqrt(eps)).square();
+        NDArray inv = xn.square().mean(new int[] {-1}, true).add(epsTerm).pow(-0.5);
+        return xn.mul(inv).mul(Autocast.array(weight));
     }
 }

@@ -27,7 +27,7 @@ public class ScalarHead extends Module {
     }
 
     public NDArray forward(NDArray hidden) {
-        NDArray out = proj.forward(hidden, false);
+        NDArray out = Autocast.toFloat32(proj.forward(hidden, false));
         return out.squeeze(-1);
     }
 

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 
+import dev.align4j.core.model.Autocast;
 import dev.align4j.core.model.Linear;
 import dev.align4j.core.model.LinearAdapter;
 
@@ -114,8 +115,8 @@ public class LoraAdapter extends LinearAdapter {
         NDArray h = training && dropout > 0
                 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow()
                 : x;
-        NDArray update = Linear.linear(Linear.linear(h, loraA.getArray(), null), // (..., r)
-                loraB.getArray(), null); // (..., out)
+        NDArray update = Linear.linear(Linear.linear(h, Autocast.array(loraA), null), // (..., r)
+                Autocast.array(loraB), null); // (..., out)
         return y.add(update.mul(scaling()));
     }
 
@@ -124,8 +125,9 @@ public class LoraAdapter extends LinearAdapter {
         if (quantized == null) {
             return base.baseForward(x);
         }
-        NDArray b = base.bias() == null ? null : base.bias().getArray();
-        return Linear.linear(x, quantized.dequantize(denseType, x.getManager()), b);
+        NDArray b = base.bias() == null ? null : Autocast.array(base.bias());
+        DataType compute = Autocast.dtype() == null ? denseType : Autocast.dtype();
+        return Linear.linear(x, quantized.dequantize(compute, x.getManager()), b);
     }
 
     /** (alpha / r) B A, shape (out, in). */

@@ -28,6 +28,12 @@ public final class GradClip {
      */
     public static double clipGlobalNorm(Collection<NDArray> grads, double maxNorm) {
         double norm = globalNorm(grads);
+        clip(grads, maxNorm, norm);
+        return norm;
+    }
+
+    /** Scales the grads in place as {@link #clipGlobalNorm} does, given their already measured norm. */
+    public static void clip(Collection<NDArray> grads, double maxNorm, double norm) {
         // 1e-6 as torch does, so a norm just at maxNorm is left (almost) untouched
         double scale = maxNorm / (norm + 1e-6);
         if (maxNorm > 0 && scale < 1.0) {
@@ -35,7 +41,6 @@ public final class GradClip {
                 g.muli(scale);
             }
         }
-        return norm;
     }
 
     /** {@code sqrt(sum of squares)} over all elements of all arrays, reduced in fp32 on device. */

@@ -35,6 +35,10 @@ final class MetricsWindow {
         line.put("loss", sums.get("loss") / steps);
         line.put("lr", last.get("lr"));
         line.put("grad_norm", last.get("grad_norm"));
+        if (last.containsKey("loss_scale")) { // fp16: the scale after the window's last step
+            line.put("loss_scale", last.get("loss_scale"));
+            line.put("skipped_steps", last.get("skipped_steps"));
+        }
         if (tokens > 0) {
             line.put("tokens_per_s", tokens / Math.max(1e-9, seconds()));
         }

@@ -42,7 +42,10 @@ import java.util.regex.Pattern;
  * @param metricForBestModel eval metric whose best checkpoint is kept (HF metric_for_best_model)
  * @param greaterIsBetter whether a larger best-model metric is better (HF: false for losses)
  * @param seed engine RNG (init, dropout) and data order (HF 42)
- * @param fp16 accepted for HF parity; see TrainingEngine: on CPU fp32 is used
+ * @param fp16 mixed precision: float16 products under {@code core.model.Autocast}, float32 master
+ *     weights and dynamic loss scaling ({@link LossScaler}); meant for GPUs, works (slowly) on CPU
+ * @param fp16InitialScale the loss scaler's starting scale (torch GradScaler 65536; DeepSpeed
+ *     initial_scale_power 16)
  * @param device auto, cpu, gpu or gpu:N
  * @param resumeFromCheckpoint a checkpoint folder, or "latest" for the newest under output_dir; null starts fresh
  */
@@ -70,6 +73,7 @@ public record TrainingArgs(
         @JsonProperty("greater_is_better") boolean greaterIsBetter,
         @JsonProperty("seed") long seed,
         @JsonProperty("fp16") boolean fp16,
+        @JsonProperty("fp16_initial_scale") double fp16InitialScale,
         @JsonProperty("device") String device,
         @JsonProperty("resume_from_checkpoint") String resumeFromCheckpoint) {
 
@@ -117,6 +121,9 @@ public record TrainingArgs(
         if (metricForBestModel == null || metricForBestModel.isBlank()) {
             throw bad("metric_for_best_model", metricForBestModel, "must name an eval metric");
         }
+        if (!(fp16InitialScale > 0) || Double.isInfinite(fp16InitialScale)) {
+            throw bad("fp16_initial_scale", fp16InitialScale, "must be a finite number > 0");
+        }
         if (device == null || !DEVICE.matcher(device.trim().toLowerCase()).matches()) {
             throw bad("device", device, "must be auto, cpu, gpu or gpu:N");
         }
@@ -161,6 +168,7 @@ public record TrainingArgs(
                 false,
                 42,
                 false,
+                65536.0,
                 "auto",
                 null);
     }
@@ -240,6 +248,7 @@ public record TrainingArgs(
         b.greaterIsBetter = greaterIsBetter;
         b.seed = seed;
         b.fp16 = fp16;
+        b.fp16InitialScale = fp16InitialScale;
         b.device = device;
         b.resumeFromCheckpoint = resumeFromCheckpoint;
         return b;
@@ -270,6 +279,7 @@ public record TrainingArgs(
         private boolean greaterIsBetter;
         private long seed;
         private boolean fp16;
+        private double fp16InitialScale;
         private String device;
         private String resumeFromCheckpoint;
 
@@ -296,6 +306,7 @@ public record TrainingArgs(
         public Builder greaterIsBetter(boolean value) { this.greaterIsBetter = value; return this; }
         public Builder seed(long value) { this.seed = value; return this; }
         public Builder fp16(boolean value) { this.fp16 = value; return this; }
+        public Builder fp16InitialScale(double value) { this.fp16InitialScale = value; return this; }
         public Builder device(String value) { this.device = value; return this; }
         public Builder resumeFromCheckpoint(String value) { this.resumeFromCheckpoint = value; return this; }
 
@@ -324,6 +335,7 @@ public record TrainingArgs(
                     greaterIsBetter,
                     seed,
                     fp16,
+                    fp16InitialScale,
                     device,
                     resumeFromCheckpoint);
         }

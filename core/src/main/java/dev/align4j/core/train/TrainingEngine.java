@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.io.Json;
+import dev.align4j.core.model.Autocast;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -46,18 +47,26 @@ import java.util.Set;
  * {@code config.json} (the caller's resolved config, or the args) and {@code run.json} (seed, data
  * hash, version, sizes).
  *
- * <p>fp16: accepted for compatibility with HF configs but the engine trains parameters in the
- * dtype the caller initialised them in. On CPU it logs that fp32 is used (fp16 kernels are about
- * 150x slower there, DJL_NOTES.md); on GPU, mixed precision (fp32 master weights plus loss
- * scaling) is not implemented, which is logged too. bf16 is not offered: it crashes DJL 0.35.1.
+ * <p>fp16 mixed precision (fp32 master weights + dynamic loss scaling, as in Micikevicius et al.
+ * 2018): the loss function and eval run inside an {@link Autocast} region in which the model
+ * computes with float16 copies of the weights, made from the float32 parameters (the masters)
+ * for each micro-batch; logits and scalar heads come back as float32, so losses are float32. The
+ * loss is multiplied by the {@link LossScaler}'s scale before the backward; the copies' float16
+ * gradients are moved onto the masters, unscaled before clipping; a step with an inf/NaN gradient
+ * is skipped (no optimizer update, data still advances) and the scale halves. metrics.jsonl gets loss_scale and skipped_steps; checkpoints
+ * keep the scaler in {@code loss_scaler.json}. It is meant for GPUs: fp16 kernels on CPU are far
+ * slower than fp32 (DJL_NOTES.md), which is logged. bf16 is not offered: it crashes DJL 0.35.1.
  *
  * @param <B> batch type shared by the {@link BatchSource} and the {@link LossFunction}
  */
 public final class TrainingEngine<B> {
 
     /** Keys the engine writes itself; method metrics may not use them. */
-    public static final Set<String> RESERVED =
-            Set.of("step", "epoch", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s");
+    public static final Set<String> RESERVED = Set.of("step", "epoch", "loss", "lr", "grad_norm",
+            "tokens_per_s", "elapsed_s", "loss_scale", "skipped_steps");
+
+    /** Checkpoint file with the fp16 loss scaler's state. */
+    public static final String SCALER_FILE = "loss_scaler.json";
 
     private static final Logger LOG = LogManager.getLogger(TrainingEngine.class);
 
@@ -153,10 +162,11 @@ public final class TrainingEngine<B> {
             return;
         }
         if (device.isGpu()) {
-            LOG.warn("fp16: parameters train in the dtype they were initialised in; mixed precision "
-                    + "(fp32 master weights + loss scaling) is not implemented");
+            LOG.info("fp16 mixed precision: float16 linear layers, float32 master weights, dynamic loss scale "
+                    + "starting at {}", args.fp16InitialScale());
         } else {
-            LOG.warn("fp16 requested on CPU: training in fp32 (fp16 kernels are ~150x slower on CPU)");
+            LOG.warn("fp16 mixed precision on CPU: it works but float16 kernels are much slower than float32 "
+                    + "here; use it on a GPU");
         }
     }
 
@@ -193,6 +203,8 @@ public final class TrainingEngine<B> {
         private double lastLoss = Double.NaN;
         private Path lastCheckpoint;
         private final MetricsWindow window = new MetricsWindow();
+        private final LossScaler scaler = args.fp16() ? new LossScaler(args.fp16InitialScale()) : null;
+        private final MixedPrecision half;
 
         Loop(NDManager base, AdamW optimizer, LrSchedule schedule, long total, long perEpoch, Path out) {
             this.base = base;
@@ -202,6 +214,7 @@ public final class TrainingEngine<B> {
             this.perEpoch = perEpoch;
             this.out = out;
             this.ckptDir = Checkpoint.dir(out);
+            this.half = args.fp16() ? new MixedPrecision(trainable.values(), base) : null;
         }
 
         void resume(Path dir) {
@@ -210,7 +223,17 @@ public final class TrainingEngine<B> {
                 Checkpoint.restoreWeights(dir, modelParams, scratch);
                 Checkpoint.restoreOptimizer(dir, optimizer, scratch);
             }
-            if (optimizer.stepCount() != s.step()) {
+            if (scaler != null) {
+                Path f = dir.resolve(SCALER_FILE);
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    ScalerState st = Json.read(f, ScalerState.class);
+                    scaler.restore(st.scale(), st.goodSteps(), st.skippedSteps());
+                } else {
+                    LOG.warn("{} has no {}: the fp16 loss scale restarts at {}", dir, SCALER_FILE, scaler.scale());
+                }
+            }
+            long skippedSteps = scaler == null ? 0 : scaler.skipped();
+            if (optimizer.stepCount() + skippedSteps != s.step()) {
                 throw new IllegalStateException(dir + ": optimizer step " + optimizer.stepCount()
                         + " does not match state.json step " + s.step());
             }
@@ -277,8 +300,18 @@ public final class TrainingEngine<B> {
                     B batch = data.batch(args.seed(), epochIdx, index, mgr);
                     StepOutput o;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        o = loss.compute(batch, mgr);
-                        gc.backward(accum == 1 ? o.loss() : o.loss().div(accum));
+                        if (half == null) {
+                            o = loss.compute(batch, mgr);
+                        } else {
+                            try (Autocast ac = half.open(mgr, true)) {
+                                o = loss.compute(batch, mgr);
+                            }
+                        }
+                        float factor = (float) ((scaler == null ? 1.0 : scaler.scale()) / accum);
+                        gc.backward(factor == 1f ? o.loss() : o.loss().mul(factor));
+                    }
+                    if (half != null) {
+                        half.moveGradients();
                     }
                     double l = scalar(o.loss());
                     if (!Double.isFinite(l)) {
@@ -302,8 +335,21 @@ public final class TrainingEngine<B> {
                         grads.add(p.getArray().getGradient());
                     }
                 }
-                gradNorm = GradClip.clipGlobalNorm(grads, args.maxGradNorm());
-                optimizer.step(lr);
+                if (scaler == null) {
+                    gradNorm = GradClip.clipGlobalNorm(grads, args.maxGradNorm());
+                    optimizer.step(lr);
+                } else {
+                    scaler.unscale(grads);
+                    gradNorm = GradClip.globalNorm(grads);
+                    if (scaler.update(Double.isFinite(gradNorm))) {
+                        GradClip.clip(grads, args.maxGradNorm(), gradNorm);
+                        optimizer.step(lr);
+                    } else {
+                        LOG.info("step {}: fp16 gradient overflow, step skipped, loss scale now {}",
+                                step + 1, scaler.scale());
+                        optimizer.zeroGrad();
+                    }
+                }
                 scope.suppressNotUsedWarning();
             }
             step++;
@@ -313,6 +359,10 @@ public final class TrainingEngine<B> {
             result.put("loss", stepLoss);
             result.put("lr", lr);
             result.put("grad_norm", gradNorm);
+            if (scaler != null) {
+                result.put("loss_scale", scaler.scale());
+                result.put("skipped_steps", (double) scaler.skipped());
+            }
             result.putAll(metrics);
             window.add(result, tokens);
             return result;
@@ -322,7 +372,13 @@ public final class TrainingEngine<B> {
         private boolean evaluate(MetricsLog log) {
             Map<String, Double> m;
             try (NDManager mgr = base.newSubManager(); NDScope scope = new NDScope()) {
-                m = new LinkedHashMap<>(eval.evaluate(step, mgr));
+                if (half == null) {
+                    m = new LinkedHashMap<>(eval.evaluate(step, mgr));
+                } else {
+                    try (Autocast ac = half.open(mgr, false)) {
+                        m = new LinkedHashMap<>(eval.evaluate(step, mgr));
+                    }
+                }
                 scope.suppressNotUsedWarning();
             }
             Map<String, Object> line = new LinkedHashMap<>();
@@ -350,7 +406,13 @@ public final class TrainingEngine<B> {
             Map<String, NDArray> optState = optimizer.stateDict();
             try {
                 lastCheckpoint = Checkpoint.save(ckptDir, s, Checkpoint.arrays(modelParams), optState,
-                        tmp -> listener.writeCheckpointExtras(tmp, step));
+                        tmp -> {
+                            if (scaler != null) {
+                                Json.write(tmp.resolve(SCALER_FILE),
+                                        new ScalerState(scaler.scale(), scaler.goodSteps(), scaler.skipped()));
+                            }
+                            listener.writeCheckpointExtras(tmp, step);
+                        });
             } finally {
                 optState.get("step").close(); // a fresh array per call; m and v are live state
             }
@@ -365,6 +427,12 @@ public final class TrainingEngine<B> {
         private double elapsed() {
             return wallBefore + (System.nanoTime() - startNanos) / 1e9;
         }
+    }
+
+    /** {@code loss_scaler.json} in a checkpoint. */
+    record ScalerState(@com.fasterxml.jackson.annotation.JsonProperty("scale") double scale,
+            @com.fasterxml.jackson.annotation.JsonProperty("good_steps") int goodSteps,
+            @com.fasterxml.jackson.annotation.JsonProperty("skipped_steps") long skippedSteps) {
     }
 
     /** Collects the parts of a {@link TrainingEngine}; {@link #build()} checks the required ones. */

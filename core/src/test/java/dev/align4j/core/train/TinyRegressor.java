@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.engine.Engine;
+import dev.align4j.core.model.Autocast;
+import dev.align4j.core.model.Linear;
 import dev.align4j.core.model.Module;
 
 import java.util.SplittableRandom;
@@ -42,12 +44,16 @@ final class TinyRegressor extends Module {
 
     /** x (B, D) -> (B, 1); with {@code dropout} > 0, inverted dropout on the hidden layer from the engine RNG. */
     NDArray forward(NDArray x, double dropout) {
-        NDArray h = x.matMul(w1.getArray().transpose()).add(b1.getArray()).tanh(); // (B, H)
+        if (Autocast.dtype() != null) {
+            x = x.toType(Autocast.dtype(), false); // data, not a weight: no gradient to keep
+        }
+        // Linear.linear so that fp16 autocast applies to the two products, as in the real models
+        NDArray h = Linear.linear(x, Autocast.array(w1), Autocast.array(b1)).tanh(); // (B, H)
         if (dropout > 0) {
-            NDArray keep = x.getManager().randomUniform(0f, 1f, h.getShape()).gte(dropout).toType(DataType.FLOAT32, false);
+            NDArray keep = x.getManager().randomUniform(0f, 1f, h.getShape()).gte(dropout).toType(h.getDataType(), false);
             h = h.mul(keep).div(1 - dropout);
         }
-        return h.matMul(w2.getArray().transpose()).add(b2.getArray()); // (B, 1)
+        return Linear.linear(h, Autocast.array(w2), Autocast.array(b2)); // (B, 1)
     }
 
     /** Mean squared error over the batch: the mean the engine's accumulation expects. */
@@ -56,7 +62,7 @@ final class TinyRegressor extends Module {
     }
 
     StepOutput loss(Batch batch, double dropout) {
-        NDArray err = forward(batch.x(), dropout).sub(batch.y());
+        NDArray err = Autocast.toFloat32(forward(batch.x(), dropout)).sub(batch.y());
         NDArray mse = err.square().mean();
         return StepOutput.of(mse).metric("mae", err.abs().mean()).metric("batch_size", batch.size());
     }
