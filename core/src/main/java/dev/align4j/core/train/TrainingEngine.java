@@ -358,7 +358,9 @@ public final class TrainingEngine<B> {
             Map<String, Double> result = new LinkedHashMap<>();
             result.put("loss", stepLoss);
             result.put("lr", lr);
-            result.put("grad_norm", gradNorm);
+            if (Double.isFinite(gradNorm) || scaler == null) {
+                result.put("grad_norm", gradNorm);
+            } // else: an fp16 overflow, the step was skipped and its norm means nothing (skipped_steps counts it)
             if (scaler != null) {
                 result.put("loss_scale", scaler.scale());
                 result.put("skipped_steps", (double) scaler.skipped());
