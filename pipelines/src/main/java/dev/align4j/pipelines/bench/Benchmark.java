@@ -114,6 +114,8 @@ public final class Benchmark {
             out.put("soak_steps", o.soakSteps());
             out.put("rss_mb_at_step_100", ((long[]) soak.get("rss"))[0]);
             out.put("rss_mb_at_last_step", ((long[]) soak.get("rss"))[1]);
+            out.put("soak_memory_every_100_steps", soak.get("memory_series"));
+            out.put("soak_rss_growth_mb_second_half", soak.get("rss_growth_second_half"));
         }
         out.put("peak_rss_mb", StepTimer.peakRssMb());
         return out;
@@ -194,6 +196,10 @@ public final class Benchmark {
             res.put("trainable_parameters", trainableCount);
             res.put("weights_plus_optimizer_bytes", bytes);
             res.put("rss", timer.rssMbAtSteps());
+            if (soak > 0) {
+                res.put("memory_series", timer.memorySeries());
+                res.put("rss_growth_second_half", timer.rssGrowthSecondHalf());
+            }
             LOG.info("bench sft {}: {} tokens/s", method, res.get("tokens_per_s"));
             return res;
         }

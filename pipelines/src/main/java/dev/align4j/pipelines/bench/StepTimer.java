@@ -3,10 +3,13 @@ package dev.align4j.pipelines.bench;
 import dev.align4j.core.train.TrainingListener;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +24,7 @@ final class StepTimer implements TrainingListener {
     private final long[] rssAtSteps;
     private final long[] rssMb;
     private long last = System.nanoTime();
+    private final List<Map<String, Long>> series = new ArrayList<>();
 
     StepTimer(long... rssAtSteps) {
         this.rssAtSteps = rssAtSteps;
@@ -42,7 +46,46 @@ final class StepTimer implements TrainingListener {
                 rssMb[i] = rssMb();
             }
         }
+        if (step % 100 == 0) {
+            series.add(memorySample(step));
+        }
         return true;
+    }
+
+    /**
+     * RSS next to the JVM's own committed memory (heap, and non-heap: metaspace and JIT code
+     * cache), so growth can be split into JVM (bounded by -Xmx and the code cache size) and native
+     * (libtorch, malloc) parts: native_mb = rss - heap_committed - non_heap_committed, roughly (thread
+     * stacks and the JVM's own malloc are in it too).
+     */
+    private static Map<String, Long> memorySample(long step) {
+        MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
+        long heap = mx.getHeapMemoryUsage().getCommitted() >> 20;
+        long nonHeap = mx.getNonHeapMemoryUsage().getCommitted() >> 20;
+        long rss = rssMb();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("rss_mb", rss);
+        m.put("heap_committed_mb", heap);
+        m.put("non_heap_committed_mb", nonHeap);
+        m.put("native_mb", rss - heap - nonHeap);
+        return m;
+    }
+
+    /** One sample every 100 steps (see {@link #memorySample}). */
+    List<Map<String, Long>> memorySeries() {
+        return series;
+    }
+
+    /**
+     * RSS growth in MB from the sample at the middle of the run to the last one: after warm-up a
+     * leak keeps growing here, a warm-up does not. Null with fewer than 3 samples.
+     */
+    Long rssGrowthSecondHalf() {
+        if (series.size() < 3) {
+            return null;
+        }
+        return series.get(series.size() - 1).get("rss_mb") - series.get(series.size() / 2).get("rss_mb");
     }
 
     /** Median step time over the steps after the first {@code warm}. */
