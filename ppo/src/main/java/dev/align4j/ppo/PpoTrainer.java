@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  *       anything is written.
  *   <li>Loads the policy (PEFT applied), the reference (a frozen second copy of the SFT model, or
  *       with LoRA/QLoRA the policy with adapters off), the reward model (frozen) and the critic (a
- *       second copy of the reward model, trained in full).
+ *       second copy of the reward model, trained in full; with normalize_reward its head is rescaled
+ *       to predict normalised scores).
  *   <li>Per iteration: one line in metrics.jsonl ({@code step} = iterations done); checkpoints every
  *       save_steps iterations, at the end and on an interrupt (Ctrl-C), which stops the run.
  *   <li>Writes {@code output_dir/model} (LoRA merged) with provenance.json, and samples.jsonl.
@@ -125,6 +126,9 @@ public final class PpoTrainer {
             Map<String, Parameter> criticParams = new LinkedHashMap<>(
                     Peft.apply(criticRm.base().model(), PeftConfig.of(PeftMethod.FULL), criticRm.base().manager()));
             criticParams.putAll(criticRm.headParameters());
+            if (stats != null) {
+                normalizeHead(criticRm, stats);
+            }
             LOG.info("PPO: {} prompts ({} cut to {} tokens), {} iterations of {} rollouts", prompts.size(),
                     prompts.truncated(), maxPrompt, iterations, cfg.rolloutBatchSize());
 
@@ -150,6 +154,22 @@ public final class PpoTrainer {
                     ref.close();
                 }
             }
+        }
+    }
+
+    /**
+     * Rescales the critic's head to (head - mean) / std, so that at the start the critic predicts the
+     * normalised score the rollout rewards use (with gamma 1 the return of the last token is that
+     * score) instead of the reward model's raw scale; without this the first iterations fit an offset.
+     */
+    static void normalizeHead(RewardBundle critic, RewardStats stats) {
+        double std = Math.max(stats.std(), 1e-8);
+        dev.align4j.core.model.Linear proj = critic.head().proj();
+        ai.djl.ndarray.NDArray w = proj.weight().getArray();
+        w.set(w.div((float) std).toFloatArray());
+        if (proj.bias() != null) {
+            ai.djl.ndarray.NDArray b = proj.bias().getArray();
+            b.set(b.sub((float) stats.mean()).div((float) std).toFloatArray());
         }
     }
 
