@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
                 + " and this command back to back and prints the ratios)."})
 final class BenchCommand implements Callable<Integer> {
 
-    enum Section { SFT, DPO, GEN, PEFT }
+    enum Section { SFT, DPO, GEN, PEFT, PPO }
 
     @Spec
     CommandSpec spec;
@@ -60,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
             Benchmark bench = new Benchmark(shape, device, scratch);
             Map<String, Object> report = bench.run(new Benchmark.Options(
                     sections.contains(Section.SFT), sections.contains(Section.DPO),
-                    sections.contains(Section.GEN), sections.contains(Section.PEFT), soak));
+                    sections.contains(Section.GEN), sections.contains(Section.PEFT), sections.contains(Section.PPO),
+                    soak));
             String text = Json.pretty(report);
             if (json != null) {
                 AtomicFiles.writeString(json, text);

@@ -48,6 +48,7 @@ public final class Main implements Callable<Integer> {
             ExportCommand.class,
             BenchCommand.class,
             DpoCommand.class,
+            PpoCommand.class,
             EvalCommand.class);
 
     static final int FAILED = 1;

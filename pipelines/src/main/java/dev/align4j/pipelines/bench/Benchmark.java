@@ -50,9 +50,9 @@ public final class Benchmark {
     private static final Logger LOG = LogManager.getLogger(Benchmark.class);
 
     /** Which sections to run. */
-    public record Options(boolean sft, boolean dpo, boolean generation, boolean peft, long soakSteps) {
+    public record Options(boolean sft, boolean dpo, boolean generation, boolean peft, boolean ppo, long soakSteps) {
         public static Options all() {
-            return new Options(true, true, true, true, 0);
+            return new Options(true, true, true, true, true, 0);
         }
     }
 
@@ -107,8 +107,9 @@ public final class Benchmark {
         if (o.generation()) {
             out.putAll(generation());
         }
-        out.put("ppo_iteration_s", null);
-        out.put("ppo_note", "no PPO trainer yet (PPO arrives in its own issue)");
+        if (o.ppo()) {
+            out.putAll(PpoBench.run(modelConfig(), device, shape.batch(), 3));
+        }
         if (o.soakSteps() > 0) {
             Map<String, Object> soak = sft(PeftMethod.FULL, o.soakSteps());
             out.put("soak_steps", o.soakSteps());

@@ -45,12 +45,13 @@ class BenchmarkTest {
         Map<String, Object> r = new Benchmark(s, "cpu", tmp).run(Benchmark.Options.all());
         for (String k : new String[] {"sft_tokens_per_s", "lora_sft_tokens_per_s",
                 "qlora_sft_tokens_per_s", "dpo_pairs_per_s", "gen_tokens_per_s",
-                "gen_uncached_tokens_per_s", "matmul_gflops", "peak_rss_mb"}) {
+                "gen_uncached_tokens_per_s", "matmul_gflops", "peak_rss_mb", "ppo_iteration_s"}) {
             assertThat(((Number) r.get(k)).doubleValue()).as(k).isGreaterThan(0);
         }
         assertThat((double) r.get("mfu")).isGreaterThanOrEqualTo(0);
         assertThat((long) r.get("qlora_weights_plus_optimizer_bytes"))
                 .isLessThan((long) r.get("full_weights_plus_optimizer_bytes"));
+        assertThat(((Map<?, ?>) r.get("ppo_split")).keySet()).map(Object::toString).containsExactly("generation_s", "scoring_s", "training_s");
         assertThat(tmp.toFile().list()).isEmpty();
     }
 }

@@ -1,0 +1,29 @@
+package dev.align4j.ppo;
+
+import ai.djl.ndarray.NDArray;
+import dev.align4j.core.model.CausalLM;
+import dev.align4j.core.peft.Adapters;
+
+/** The frozen reference policy's log-probs of the response tokens, (b, R), without gradient. */
+@FunctionalInterface
+public interface Reference {
+
+    NDArray logProbs(Rollout.Tensors t);
+
+    /** A separate frozen model (a second copy of the SFT model). */
+    static Reference of(CausalLM model) {
+        return t -> PpoForward.logProbs(PpoForward.logits(model, t, false), t).stopGradient();
+    }
+
+    /** The LoRA/QLoRA policy itself with its adapters switched off: the base is the SFT model. */
+    static Reference adaptersOff(CausalLM policy) {
+        return t -> {
+            Adapters.setEnabled(policy, false);
+            try {
+                return PpoForward.logProbs(PpoForward.logits(policy, t, false), t).stopGradient();
+            } finally {
+                Adapters.setEnabled(policy, true);
+            }
+        };
+    }
+}
