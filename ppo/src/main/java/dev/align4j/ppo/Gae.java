@@ -38,6 +38,15 @@ public final class Gae {
 
     /** Normalises the valid entries to mean 0, std 1 (whitening), in place; returns the input. */
     public static float[][] whiten(float[][] x, int[] lengths) {
+        return whiten(x, lengths, true);
+    }
+
+    /**
+     * TRL's {@code masked_whiten}: the valid entries (the first {@code lengths[i]} of row i) become
+     * {@code (x - mean) / std}, plus the mean again when {@code shiftMean} is false (unit std,
+     * mean kept: how whiten_rewards treats rewards). In place; returns the input.
+     */
+    public static float[][] whiten(float[][] x, int[] lengths, boolean shiftMean) {
         double sum = 0;
         double sq = 0;
         long n = 0;
@@ -56,7 +65,7 @@ public final class Gae {
         double inv = 1 / Math.sqrt(Math.max(var, 0) + 1e-8);
         for (int i = 0; i < x.length; i++) {
             for (int s = 0; s < Math.min(lengths[i], x[i].length); s++) {
-                x[i][s] = (float) ((x[i][s] - mean) * inv);
+                x[i][s] = (float) ((x[i][s] - mean) * inv + (shiftMean ? 0 : mean));
             }
         }
         return x;

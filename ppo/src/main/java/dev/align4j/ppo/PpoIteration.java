@@ -168,7 +168,7 @@ public final class PpoIteration implements AutoCloseable {
         double[] seqKl = PpoRewards.sequenceKl(r.logp, r.refLogp, r.lengths);
         r.rewards = PpoRewards.perToken(r.logp, r.refLogp, r.scores, r.lengths, klCoef);
         if (cfg.whitenRewards()) {
-            PpoRewards.scaleToUnitStd(r.rewards, r.lengths);
+            Gae.whiten(r.rewards, r.lengths, false);
         }
         Gae.Result g = Gae.compute(r.rewards, r.values, r.lengths, cfg.gamma(), cfg.lam());
         r.returns = g.returns();

@@ -49,33 +49,4 @@ public final class PpoRewards {
         }
         return out;
     }
-
-    /**
-     * Divides the valid entries by their standard deviation, keeping their mean (TRL's
-     * {@code masked_whiten(..., shift_mean=False)} for whiten_rewards), in place.
-     */
-    public static float[][] scaleToUnitStd(float[][] x, int[] lengths) {
-        double sum = 0;
-        double sq = 0;
-        long n = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int t = 0; t < lengths[i]; t++) {
-                sum += x[i][t];
-                sq += (double) x[i][t] * x[i][t];
-                n++;
-            }
-        }
-        if (n < 2) {
-            return x;
-        }
-        double mean = sum / n;
-        double var = (sq - n * mean * mean) / (n - 1);
-        double inv = 1 / Math.sqrt(Math.max(var, 0) + 1e-8);
-        for (int i = 0; i < x.length; i++) {
-            for (int t = 0; t < lengths[i]; t++) {
-                x[i][t] = (float) (x[i][t] * inv);
-            }
-        }
-        return x;
-    }
 }

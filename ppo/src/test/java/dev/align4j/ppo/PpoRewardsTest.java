@@ -29,13 +29,13 @@ class PpoRewardsTest {
     }
 
     @Test
-    void scalingKeepsTheMeanSignAndGivesUnitStd() {
+    void whiteningRewardsKeepsTheirMeanAndGivesUnitStd() {
         float[][] x = {{1f, 3f, 99f}, {5f, 99f, 99f}};
-        PpoRewards.scaleToUnitStd(x, new int[] {2, 1});
-        // valid 1, 3, 5: sample std 2, so divided by 2; padding untouched
-        assertThat(x[0][0]).isCloseTo(0.5f, within(1e-5f));
-        assertThat(x[0][1]).isCloseTo(1.5f, within(1e-5f));
-        assertThat(x[1][0]).isCloseTo(2.5f, within(1e-5f));
+        Gae.whiten(x, new int[] {2, 1}, false);
+        // valid 1, 3, 5: mean 3, sample std 2 -> (x - 3) / 2 + 3; padding untouched
+        assertThat(x[0][0]).isCloseTo(2f, within(1e-5f));
+        assertThat(x[0][1]).isCloseTo(3f, within(1e-5f));
+        assertThat(x[1][0]).isCloseTo(4f, within(1e-5f));
         assertThat(x[0][2]).isEqualTo(99f);
     }
 
