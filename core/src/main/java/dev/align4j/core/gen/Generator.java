@@ -107,8 +107,9 @@ public final class Generator {
         long start = System.nanoTime();
         Batch batch = new Batch(rows, longest, params.maxNewTokens());
         NDManager base = model.embedTokens().weight().getArray().getManager();
+        int layers = model.config().nLayers();
         try (NDManager m = base.newSubManager();
-                KvCache cache = params.useCache() ? new KvCache(model.config().nLayers()) : null) {
+                KvCache cache = params.useCache() ? new KvCache(layers, batch.capacity) : null) {
             float[][] logits; // {B x V logits, B log-sum-exps}
             try (NDScope ignored = new NDScope()) {
                 logits = lastLogits(m, batch, 0, cache);
@@ -192,20 +193,28 @@ public final class Generator {
         int t = batch.length - from;
         int[] ids = new int[b * t];
         long[] pos = new long[b * t];
-        int[] mask = new int[b * batch.length];
+        // without padding every key is visible: no mask, so the model builds no bias for decode steps
+        int[] mask = batch.padded ? new int[b * batch.length] : null;
         for (int r = 0; r < b; r++) {
             System.arraycopy(batch.ids, r * batch.capacity + from, ids, r * t, t);
             System.arraycopy(batch.positions, r * batch.capacity + from, pos, r * t, t);
-            System.arraycopy(batch.mask, r * batch.capacity, mask, r * batch.length, batch.length);
+            if (mask != null) {
+                System.arraycopy(batch.mask, r * batch.capacity, mask, r * batch.length,
+                        batch.length);
+            }
         }
-        NDArray hidden = model.hidden(m.create(ids, new Shape(b, t)),
-                m.create(mask, new Shape(b, batch.length)), m.create(pos, new Shape(b, t)), cache,
-                false); // (B, t, C)
-        // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
-        NDArray f32 = logits.toType(DataType.FLOAT32, false);
-        NDArray lse = f32.get(new NDIndex(":, 0")).sub(f32.logSoftmax(1).get(new NDIndex(":, 0")));
-        return new float[][] {f32.toFloatArray(), lse.toFloatArray()};
+        // single-token steps are too small to share out over threads (see DecodeThreads)
+        try (DecodeThreads ignored = t == 1 ? DecodeThreads.limit(m.getDevice()) : null) {
+            NDArray hidden = model.hidden(m.create(ids, new Shape(b, t)),
+                    mask == null ? null : m.create(mask, new Shape(b, batch.length)),
+                    m.create(pos, new Shape(b, t)), cache, false); // (B, t, C)
+            // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
+            NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
+            NDArray f32 = logits.toType(DataType.FLOAT32, false);
+            NDArray lse = f32.get(new NDIndex(":, 0"))
+                    .sub(f32.logSoftmax(1).get(new NDIndex(":, 0")));
+            return new float[][] {f32.toFloatArray(), lse.toFloatArray()};
+        }
     }
 
     /** Processes row {@code r} of the logits as {@code params} say, picks a token and records it. */
@@ -318,6 +327,8 @@ public final class Generator {
         final int[] ids;
         final int[] mask;
         final long[] positions;
+        /** Whether any row is left-padded (prompts of different lengths). */
+        final boolean padded;
         int length;
 
         Batch(Row[] rowStates, int longest, int maxNew) {
@@ -326,7 +337,9 @@ public final class Generator {
             ids = new int[rows * capacity];
             mask = new int[rows * capacity];
             positions = new long[rows * capacity];
+            boolean anyPad = false;
             for (int r = 0; r < rows; r++) {
+                anyPad |= rowStates[r].promptLength < longest;
                 int pad = longest - rowStates[r].promptLength;
                 for (int j = 0; j < rowStates[r].promptLength; j++) {
                     ids[r * capacity + pad + j] = rowStates[r].context[j];
@@ -335,6 +348,7 @@ public final class Generator {
                     positions[r * capacity + pad + j] = j;
                 }
             }
+            padded = anyPad;
             length = longest;
         }
 
