@@ -220,8 +220,8 @@ public final class Generator {
     /** Processes row {@code r} of the logits as {@code params} say, picks a token and records it. */
     private int pick(Row row, float[] logits, float logSumExp, int r, SamplingParams params) {
         int vocab = model.config().vocabSize();
-        float[] raw = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
-        float[] work = raw.clone();
+        int offset = r * vocab;
+        float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
         LogitsProcessors.repetitionPenalty(work, row.context, row.contextLength,
                 params.repetitionPenalty());
         if (row.generated < params.minNewTokens()) {
@@ -232,13 +232,18 @@ public final class Generator {
             token = LogitsProcessors.argmax(work);
         } else {
             LogitsProcessors.temperature(work, params.temperature());
-            LogitsProcessors.topK(work, params.topK());
-            float[] probs = LogitsProcessors.softmax(work);
-            LogitsProcessors.topP(probs, params.topP());
-            token = LogitsProcessors.sample(probs, row.random.nextDouble());
+            int k = params.topK();
+            if (k > 0 && k < vocab) {
+                // same id as the full-row path below, touching only the top k after the selection
+                token = LogitsProcessors.sampleTopK(work, k, params.topP(), row.random.nextDouble());
+            } else {
+                float[] probs = LogitsProcessors.softmax(work);
+                LogitsProcessors.topP(probs, params.topP());
+                token = LogitsProcessors.sample(probs, row.random.nextDouble());
+            }
         }
         // the raw model log-prob at temperature 1 (what PPO needs), whatever processing chose it
-        row.add(token, raw[token] - logSumExp);
+        row.add(token, logits[offset + token] - logSumExp);
         return token;
     }
 
