@@ -41,6 +41,11 @@ import java.util.function.Function;
  * <p><b>Memory.</b> Every step runs in an {@link NDScope} on a sub-manager of the model's manager;
  * only the KV cache (which takes its arrays out of the scope) lives across steps, and it is closed
  * at the end, so memory stays flat over long generations.
+ *
+ * <p><b>Speed.</b> The cache is preallocated for prompt + max_new_tokens positions and written in
+ * place; unpadded batches pass no attention mask; single-token steps on the CPU run with one
+ * intra-op thread ({@link DecodeThreads}); with top-k, sampling touches only the k survivors after
+ * the selection. docs/DESIGN.md (Generation speed) has the measurements.
  */
 public final class Generator {
 
