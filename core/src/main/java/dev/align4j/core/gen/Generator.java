@@ -41,6 +41,11 @@ import java.util.function.Function;
  * <p><b>Memory.</b> Every step runs in an {@link NDScope} on a sub-manager of the model's manager;
  * only the KV cache (which takes its arrays out of the scope) lives across steps, and it is closed
  * at the end, so memory stays flat over long generations.
+ *
+ * <p><b>Speed.</b> The cache is preallocated for prompt + max_new_tokens positions and written in
+ * place; unpadded batches pass no attention mask; single-token steps on the CPU run with one
+ * intra-op thread ({@link DecodeThreads}); with top-k, sampling touches only the k survivors after
+ * the selection. docs/DESIGN.md (Generation speed) has the measurements.
  */
 public final class Generator {
 
@@ -107,8 +112,9 @@ public final class Generator {
         long start = System.nanoTime();
         Batch batch = new Batch(rows, longest, params.maxNewTokens());
         NDManager base = model.embedTokens().weight().getArray().getManager();
+        int layers = model.config().nLayers();
         try (NDManager m = base.newSubManager();
-                KvCache cache = params.useCache() ? new KvCache(model.config().nLayers()) : null) {
+                KvCache cache = params.useCache() ? new KvCache(layers, batch.capacity) : null) {
             float[][] logits; // {B x V logits, B log-sum-exps}
             try (NDScope ignored = new NDScope()) {
                 logits = lastLogits(m, batch, 0, cache);
@@ -192,27 +198,35 @@ public final class Generator {
         int t = batch.length - from;
         int[] ids = new int[b * t];
         long[] pos = new long[b * t];
-        int[] mask = new int[b * batch.length];
+        // without padding every key is visible: no mask, so the model builds no bias for decode steps
+        int[] mask = batch.padded ? new int[b * batch.length] : null;
         for (int r = 0; r < b; r++) {
             System.arraycopy(batch.ids, r * batch.capacity + from, ids, r * t, t);
             System.arraycopy(batch.positions, r * batch.capacity + from, pos, r * t, t);
-            System.arraycopy(batch.mask, r * batch.capacity, mask, r * batch.length, batch.length);
+            if (mask != null) {
+                System.arraycopy(batch.mask, r * batch.capacity, mask, r * batch.length,
+                        batch.length);
+            }
         }
-        NDArray hidden = model.hidden(m.create(ids, new Shape(b, t)),
-                m.create(mask, new Shape(b, batch.length)), m.create(pos, new Shape(b, t)), cache,
-                false); // (B, t, C)
-        // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
-        NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
-        NDArray f32 = logits.toType(DataType.FLOAT32, false);
-        NDArray lse = f32.get(new NDIndex(":, 0")).sub(f32.logSoftmax(1).get(new NDIndex(":, 0")));
-        return new float[][] {f32.toFloatArray(), lse.toFloatArray()};
+        // single-token steps are too small to share out over threads (see DecodeThreads)
+        try (DecodeThreads ignored = t == 1 ? DecodeThreads.limit(m.getDevice()) : null) {
+            NDArray hidden = model.hidden(m.create(ids, new Shape(b, t)),
+                    mask == null ? null : m.create(mask, new Shape(b, batch.length)),
+                    m.create(pos, new Shape(b, t)), cache, false); // (B, t, C)
+            // only the last position is sampled from: skip the LM head (C x V) on the other t - 1
+            NDArray logits = model.logits(hidden.get(new NDIndex(":, -1, :"))); // (B, V)
+            NDArray f32 = logits.toType(DataType.FLOAT32, false);
+            NDArray lse = f32.get(new NDIndex(":, 0"))
+                    .sub(f32.logSoftmax(1).get(new NDIndex(":, 0")));
+            return new float[][] {f32.toFloatArray(), lse.toFloatArray()};
+        }
     }
 
     /** Processes row {@code r} of the logits as {@code params} say, picks a token and records it. */
     private int pick(Row row, float[] logits, float logSumExp, int r, SamplingParams params) {
         int vocab = model.config().vocabSize();
-        float[] raw = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
-        float[] work = raw.clone();
+        int offset = r * vocab;
+        float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
         LogitsProcessors.repetitionPenalty(work, row.context, row.contextLength,
                 params.repetitionPenalty());
         if (row.generated < params.minNewTokens()) {
@@ -223,13 +237,18 @@ public final class Generator {
             token = LogitsProcessors.argmax(work);
         } else {
             LogitsProcessors.temperature(work, params.temperature());
-            LogitsProcessors.topK(work, params.topK());
-            float[] probs = LogitsProcessors.softmax(work);
-            LogitsProcessors.topP(probs, params.topP());
-            token = LogitsProcessors.sample(probs, row.random.nextDouble());
+            int k = params.topK();
+            if (k > 0 && k < vocab) {
+                // same id as the full-row path below, touching only the top k after the selection
+                token = LogitsProcessors.sampleTopK(work, k, params.topP(), row.random.nextDouble());
+            } else {
+                float[] probs = LogitsProcessors.softmax(work);
+                LogitsProcessors.topP(probs, params.topP());
+                token = LogitsProcessors.sample(probs, row.random.nextDouble());
+            }
         }
         // the raw model log-prob at temperature 1 (what PPO needs), whatever processing chose it
-        row.add(token, raw[token] - logSumExp);
+        row.add(token, logits[offset + token] - logSumExp);
         return token;
     }
 
@@ -318,6 +337,8 @@ public final class Generator {
         final int[] ids;
         final int[] mask;
         final long[] positions;
+        /** Whether any row is left-padded (prompts of different lengths). */
+        final boolean padded;
         int length;
 
         Batch(Row[] rowStates, int longest, int maxNew) {
@@ -326,7 +347,9 @@ public final class Generator {
             ids = new int[rows * capacity];
             mask = new int[rows * capacity];
             positions = new long[rows * capacity];
+            boolean anyPad = false;
             for (int r = 0; r < rows; r++) {
+                anyPad |= rowStates[r].promptLength < longest;
                 int pad = longest - rowStates[r].promptLength;
                 for (int j = 0; j < rowStates[r].promptLength; j++) {
                     ids[r * capacity + pad + j] = rowStates[r].context[j];
@@ -335,6 +358,7 @@ public final class Generator {
                     positions[r * capacity + pad + j] = j;
                 }
             }
+            padded = anyPad;
             length = longest;
         }
 

@@ -152,6 +152,13 @@ public class CausalLM extends Module {
         if (t == 1 && attentionMask == null) {
             return null;
         }
+        double big = dtype == DataType.FLOAT16 ? 6.0e4 : 1.0e9;
+        if (t == 1 && attentionMask.getShape().dimension() == 2) {
+            // one new token sees every earlier position: only padding is masked (5 ops, not 10)
+            long b = attentionMask.getShape().get(0);
+            return attentionMask.reshape(b, 1, 1, tk).toType(DataType.BOOLEAN, false)
+                    .toType(dtype, false).sub(1).mul(big);
+        }
         NDArray keys = m.arange(tk).reshape(1, tk);
         NDArray queries = m.arange(past, tk).reshape(t, 1);
         NDArray allowed = keys.lte(queries).reshape(1, 1, t, tk);
@@ -163,7 +170,6 @@ public class CausalLM extends Module {
                     : attentionMask.reshape(b, 1, 1, tk).toType(DataType.BOOLEAN, false);
             allowed = allowed.logicalAnd(keep);
         }
-        double big = dtype == DataType.FLOAT16 ? 6.0e4 : 1.0e9;
         return allowed.toType(dtype, false).sub(1).mul(big);
     }
 

@@ -19,6 +19,47 @@ class LogitsProcessorsTest {
     }
 
     @Test
+    void sampleTopKPicksTheSameIdAsTheFullRowFunctions() {
+        SplittableRandom random = new SplittableRandom(7);
+        int mismatches = 0;
+        int distinct = 0;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int trial = 0; trial < 2000; trial++) {
+            int v = 2 + random.nextInt(300);
+            float[] logits = new float[v];
+            for (int i = 0; i < v; i++) {
+                // coarse values make ties at the k-th largest common; some ids suppressed
+                logits[i] = random.nextInt(10) == 0 ? NEG_INF : random.nextInt(12) * 0.5f;
+            }
+            int k = 1 + random.nextInt(v - 1);
+            double p = random.nextBoolean() ? 1.0 : random.nextDouble();
+            double u = random.nextDouble();
+            float[] full = logits.clone();
+            LogitsProcessors.topK(full, k);
+            float[] probs = LogitsProcessors.softmax(full);
+            LogitsProcessors.topP(probs, p);
+            int expected = LogitsProcessors.sample(probs, u);
+            int actual = LogitsProcessors.sampleTopK(logits, k, p, u);
+            if (actual != expected) {
+                mismatches++;
+            }
+            if (seen.add(actual)) {
+                distinct++;
+            }
+        }
+        assertThat(mismatches).isZero();
+        assertThat(distinct).isGreaterThan(50); // the draws really vary
+    }
+
+    @Test
+    void sampleTopKLeavesItsInputAlone() {
+        float[] logits = {1, 5, 3, 5, 2};
+        int id = LogitsProcessors.sampleTopK(logits, 2, 1.0, 0.75);
+        assertThat(id).isEqualTo(3); // two survivors of equal probability; u 0.75 is past the first
+        assertThat(logits).containsExactly(1, 5, 3, 5, 2);
+    }
+
+    @Test
     void topKKeepsKLargestAndTies() {
         float[] a = {1, 5, 3, 5, 2};
         LogitsProcessors.topK(a, 2);

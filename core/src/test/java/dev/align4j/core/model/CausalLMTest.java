@@ -96,22 +96,30 @@ class CausalLMTest {
 
     @Test
     void kvCachedDecodingEqualsFullForward() {
-        for (ModelConfig cfg : new ModelConfig[] {gpt2(), llamaGqa()}) {
-            CausalLM model = randomModel(cfg, manager, 11);
-            int[] tokens = {5, 7, 1, 0, 22, 13, 8, 2, 19};
-            NDArray full = model.forward(ids(tokens), null, false).logits();
-            try (KvCache cache = new KvCache(cfg.nLayers())) {
-                // a 4-token prompt, then one token at a time
-                NDArray prompt = manager.create(new int[] {5, 7, 1, 0}, new Shape(1, 4));
-                NDArray first = model.forward(prompt, null, null, cache, false).logits();
-                assertClose(first, full.get(new NDIndex(":, :4, :")), 1e-5);
-                for (int i = 4; i < tokens.length; i++) {
-                    NDArray step = model.forward(manager.create(new int[] {tokens[i]},
-                            new Shape(1, 1)), null, null, cache, false).logits();
-                    assertClose(step, full.get(new NDIndex(":, {}:{}, :", i, i + 1)), 1e-5);
-                }
-                assertThat(cache.length()).isEqualTo(tokens.length);
+        // capacity 0 grows by concatenation; 9 preallocates exactly; 6 overflows mid-sequence and
+        // falls back to concatenation
+        for (int capacity : new int[] {0, 9, 6}) {
+            for (ModelConfig cfg : new ModelConfig[] {gpt2(), llamaGqa()}) {
+                kvCachedDecodingEqualsFullForward(cfg, capacity);
             }
+        }
+    }
+
+    private void kvCachedDecodingEqualsFullForward(ModelConfig cfg, int capacity) {
+        CausalLM model = randomModel(cfg, manager, 11);
+        int[] tokens = {5, 7, 1, 0, 22, 13, 8, 2, 19};
+        NDArray full = model.forward(ids(tokens), null, false).logits();
+        try (KvCache cache = new KvCache(cfg.nLayers(), capacity)) {
+            // a 4-token prompt, then one token at a time
+            NDArray prompt = manager.create(new int[] {5, 7, 1, 0}, new Shape(1, 4));
+            NDArray first = model.forward(prompt, null, null, cache, false).logits();
+            assertClose(first, full.get(new NDIndex(":, :4, :")), 1e-5);
+            for (int i = 4; i < tokens.length; i++) {
+                NDArray step = model.forward(manager.create(new int[] {tokens[i]},
+                        new Shape(1, 1)), null, null, cache, false).logits();
+                assertClose(step, full.get(new NDIndex(":, {}:{}, :", i, i + 1)), 1e-5);
+            }
+            assertThat(cache.length()).isEqualTo(tokens.length);
         }
     }
 
