@@ -37,13 +37,17 @@ for k in ["sft_tokens_per_s", "dpo_pairs_per_s", "gen_tokens_per_s"]:
     res[k] = {"peer": p, "align4j": o, "ratio": round(o / p, 2)}
 for k in ["mfu", "matmul_gflops", "gen_uncached_tokens_per_s", "gen_cache_speedup",
           "lora_sft_tokens_per_s", "qlora_sft_tokens_per_s", "full_weights_plus_optimizer_bytes",
-          "lora_weights_plus_optimizer_bytes", "qlora_weights_plus_optimizer_bytes", "peak_rss_mb"]:
+          "lora_weights_plus_optimizer_bytes", "qlora_weights_plus_optimizer_bytes", "peak_rss_mb",
+          "ppo_iteration_s"]:
     vals = [r[k] for r in ours if r.get(k) is not None]
     if vals:
         res[k] = statistics.median(vals)
 if "qlora_weights_plus_optimizer_bytes" in res:
     res["qlora_memory_share_of_full"] = round(res["qlora_weights_plus_optimizer_bytes"]
                                               / res["full_weights_plus_optimizer_bytes"], 3)
+splits = [r["ppo_split"] for r in ours if r.get("ppo_split")]
+if splits:
+    res["ppo_split"] = {k: statistics.median(x[k] for x in splits) for k in splits[0]}
 res["dpo_note"] = ours[0].get("dpo_note")
 print(json.dumps(res, indent=2))
 PY
