@@ -89,6 +89,8 @@ public final class Benchmark {
             out.put("model_flops_per_token", (long) flopsPerToken);
             out.put("mfu", round(tps * flopsPerToken / (gflops * 1e9), 4));
             out.put("full_weights_plus_optimizer_bytes", full.get("weights_plus_optimizer_bytes"));
+            out.put("sft_step_breakdown_ms", SftBreakdown.run(modelConfig(), device, shape.batch(), shape.warm(),
+                    Math.max(1, shape.steps())));
         }
         if (o.peft()) {
             Map<String, Object> lora = sft(PeftMethod.LORA, 0);

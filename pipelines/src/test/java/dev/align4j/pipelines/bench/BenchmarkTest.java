@@ -52,6 +52,13 @@ class BenchmarkTest {
         assertThat((long) r.get("qlora_weights_plus_optimizer_bytes"))
                 .isLessThan((long) r.get("full_weights_plus_optimizer_bytes"));
         assertThat(((Map<?, ?>) r.get("ppo_split")).keySet()).map(Object::toString).containsExactly("generation_s", "scoring_s", "training_s");
+        Map<?, ?> split = (Map<?, ?>) r.get("sft_step_breakdown_ms");
+        assertThat(split.keySet()).map(Object::toString).containsExactly("blocks_forward", "lm_head_forward",
+                "cross_entropy_forward", "backward", "clip_and_adamw", "step");
+        double parts = split.entrySet().stream().filter(e -> !"step".equals(e.getKey()))
+                .mapToDouble(e -> ((Number) e.getValue()).doubleValue()).sum();
+        assertThat(((Number) split.get("backward")).doubleValue()).isPositive();
+        assertThat(((Number) split.get("step")).doubleValue()).isCloseTo(parts, org.assertj.core.api.Assertions.within(0.3));
         assertThat(tmp.toFile().list()).isEmpty();
     }
 }
