@@ -23,8 +23,13 @@ final class PpoCheckpoint {
 
     static final String PPO_STATE = "ppo_state.json";
 
-    /** @param klCoef the adaptive controller's coefficient for the next iteration */
-    record PpoState(@JsonProperty("iteration") long iteration, @JsonProperty("kl_coef") double klCoef) {
+    /**
+     * @param klCoef the adaptive controller's coefficient for the next iteration
+     * @param lossScale fp16 loss scaler state (null without fp16), with its good-step run and skips
+     */
+    record PpoState(@JsonProperty("iteration") long iteration, @JsonProperty("kl_coef") double klCoef,
+            @JsonProperty("loss_scale") Double lossScale, @JsonProperty("loss_scale_good_steps") int goodSteps,
+            @JsonProperty("skipped_steps") long skippedSteps) {
     }
 
     private PpoCheckpoint() {}
@@ -36,7 +41,10 @@ final class PpoCheckpoint {
         Map<String, NDArray> opt = it.optimizer().stateDict();
         try {
             return Checkpoint.save(Checkpoint.dir(out), s, Checkpoint.arrays(weights), opt,
-                    tmp -> Json.write(tmp.resolve(PPO_STATE), new PpoState(iteration, it.kl().value())));
+                    tmp -> Json.write(tmp.resolve(PPO_STATE), new PpoState(iteration, it.kl().value(),
+                            it.scaler() == null ? null : it.scaler().scale(),
+                            it.scaler() == null ? 0 : it.scaler().goodSteps(),
+                            it.scaler() == null ? 0 : it.scaler().skipped())));
         } finally {
             opt.get("step").close(); // a fresh array per call; m and v are live state
         }
@@ -51,6 +59,9 @@ final class PpoCheckpoint {
         }
         PpoState p = Json.read(dir.resolve(PPO_STATE), PpoState.class);
         it.kl().set(p.klCoef());
+        if (it.scaler() != null && p.lossScale() != null) {
+            it.scaler().restore(p.lossScale(), p.goodSteps(), p.skippedSteps());
+        }
         return s;
     }
 }

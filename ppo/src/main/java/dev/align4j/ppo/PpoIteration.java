@@ -13,7 +13,10 @@ import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.train.AdamW;
 import dev.align4j.core.train.DataOrder;
 import dev.align4j.core.train.GradClip;
+import dev.align4j.core.train.LossScaler;
 import dev.align4j.core.train.LrSchedule;
+import dev.align4j.core.train.MixedPrecision;
+import dev.align4j.core.model.Autocast;
 import dev.align4j.datasets.bundle.RewardStats;
 
 import java.util.ArrayList;
@@ -52,6 +55,8 @@ public final class PpoIteration implements AutoCloseable {
     private final int eosId;
     private final RewardStats stats;
     private final KlController kl;
+    private LossScaler scaler;
+    private MixedPrecision half;
 
     /**
      * @param microBatch sequences per forward/backward (a mini-batch's gradient is summed over them)
@@ -73,6 +78,21 @@ public final class PpoIteration implements AutoCloseable {
         this.eosId = eosId;
         this.stats = stats;
         this.kl = KlController.of(cfg);
+    }
+
+    /**
+     * Turns on fp16 mixed precision for the updates (float16 copies of policy and critic for the
+     * forward and backward, float32 masters, dynamic loss scaling; see core.train.MixedPrecision).
+     * Rollouts and scoring stay float32.
+     */
+    public void enableFp16(double initialScale) {
+        this.scaler = new LossScaler(initialScale);
+        this.half = new MixedPrecision(trainable.values(), base());
+    }
+
+    /** The fp16 loss scaler, or null when fp16 is off. */
+    public LossScaler scaler() {
+        return scaler;
     }
 
     /** Trainable parameters by name, {@code policy.*} and {@code critic.*}. */
@@ -197,6 +217,7 @@ public final class PpoIteration implements AutoCloseable {
         int mb = cfg.miniBatchSize();
         Map<String, Double> sums = new LinkedHashMap<>();
         int updates = 0;
+        long skippedBefore = scaler == null ? 0 : scaler.skipped();
         for (int epoch = 0; epoch < cfg.ppoEpochs(); epoch++) {
             int[] perm = DataOrder.permutation(iterSeed, epoch, b);
             for (int from = 0; from < b; from += mb) {
@@ -214,8 +235,20 @@ public final class PpoIteration implements AutoCloseable {
                             grads.add(p.getArray().getGradient());
                         }
                     }
-                    sums.merge("grad_norm", GradClip.clipGlobalNorm(grads, maxGradNorm), Double::sum);
-                    optimizer.step(lr);
+                    if (scaler == null) {
+                        sums.merge("grad_norm", GradClip.clipGlobalNorm(grads, maxGradNorm), Double::sum);
+                        optimizer.step(lr);
+                    } else {
+                        scaler.unscale(grads);
+                        double norm = GradClip.globalNorm(grads);
+                        if (scaler.update(Double.isFinite(norm))) {
+                            GradClip.clip(grads, maxGradNorm, norm);
+                            sums.merge("grad_norm", norm, Double::sum);
+                            optimizer.step(lr);
+                        } else {
+                            optimizer.zeroGrad(); // fp16 overflow: skip this update, the scale halved
+                        }
+                    }
                     scope.suppressNotUsedWarning();
                 }
                 m.put("lr", lr);
@@ -224,6 +257,14 @@ public final class PpoIteration implements AutoCloseable {
         }
         int n = updates;
         sums.forEach((k, v) -> m.put(k, v / n));
+        if (scaler != null) {
+            long taken = n - (scaler.skipped() - skippedBefore);
+            if (sums.containsKey("grad_norm")) {
+                m.put("grad_norm", taken > 0 ? sums.get("grad_norm") / taken : Double.NaN);
+            }
+            m.put("loss_scale", scaler.scale());
+            m.put("skipped_steps", (double) scaler.skipped());
+        }
     }
 
     /**
@@ -245,11 +286,17 @@ public final class PpoIteration implements AutoCloseable {
             NDArray pg;
             NDArray vf;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                logp = PpoForward.logProbs(PpoForward.logits(models.policy(), t, training), t);
-                values = PpoForward.values(models.critic().backbone(), models.critic().head(), t, training);
+                try (Autocast ac = half == null ? null : half.open(mgr, true)) {
+                    logp = PpoForward.logProbs(PpoForward.logits(models.policy(), t, training), t);
+                    values = PpoForward.values(models.critic().backbone(), models.critic().head(), t, training);
+                }
                 pg = PpoLoss.policy(logp, oldLogp, adv, mask, cfg.cliprange());
                 vf = PpoLoss.value(values, oldValues, ret, mask, cfg.cliprangeValue());
-                gc.backward(pg.add(vf.mul(cfg.vfCoef().floatValue())).mul((float) weight));
+                double factor = weight * (scaler == null ? 1.0 : scaler.scale());
+                gc.backward(pg.add(vf.mul(cfg.vfCoef().floatValue())).mul((float) factor));
+            }
+            if (half != null) {
+                half.moveGradients();
             }
             NDArray diff = logp.stopGradient().sub(oldLogp);
             float w = (float) weight;
@@ -311,6 +358,9 @@ public final class PpoIteration implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
+        if (half != null) {
+            half.close();
+        }
     }
 
     /** An iteration's metrics and its rollout (for samples and tests). */

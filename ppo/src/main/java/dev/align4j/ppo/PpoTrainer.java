@@ -94,11 +94,6 @@ public final class PpoTrainer {
                     + "set mini_batch_size (sequences per step) and per_device_train_batch_size (sequences per "
                     + "forward) instead, got " + args.gradientAccumulationSteps());
         }
-        if (args.fp16()) {
-            // PPO runs its own loop (rollouts between updates), not TrainingEngine's mixed precision
-            throw new UserInputException("fp16: PPO trains in float32 only (mixed precision is implemented in the "
-                    + "SFT/reward/DPO training engine, not yet in the PPO loop); remove fp16");
-        }
         Path out = Path.of(args.outputDir());
         Path policyDir = Path.of(cfg.policy());
         Path rewardDir = Path.of(cfg.rewardModel());
@@ -151,6 +146,9 @@ public final class PpoTrainer {
                 try (PpoIteration it = new PpoIteration(cfg, models, args.adamConfig(), args.schedule(optimizerSteps),
                         args.maxGradNorm(), args.perDeviceTrainBatchSize(), args.perDeviceEvalBatchSize(),
                         policy.tokenizer().eosId(), stats)) {
+                    if (args.fp16()) {
+                        it.enableFp16(args.fp16InitialScale());
+                    }
                     return new Loop(out, policy, prompts, samples, scorer, it, criticRm, iterations, resumeFrom)
                             .run();
                 }

@@ -148,4 +148,50 @@ class PpoIterationTest {
         }
         assertThat(runs.get(1)).isEqualTo(runs.get(0));
     }
+
+    @Test
+    void fp16UpdatesRaiseTheRewardLikeFp32AndAnOverflowSkipsTheUpdate() {
+        List<List<Double>> runs = new ArrayList<>();
+        for (double scale : new double[] {0, 1024, Math.pow(2, 60)}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                CausalLM policy = PpoFixtures.model(TINY, m, 11);
+                CausalLM ref = PpoFixtures.model(TINY, m, 11);
+                ref.namedParameters().values().forEach(p -> p.freeze(true));
+                Critic critic = PpoFixtures.critic(TINY, m, 12);
+                Map<String, Parameter> trainable = Peft.apply(policy, PeftConfig.of(PeftMethod.FULL), m);
+                Map<String, float[]> before = PpoFixtures.snapshot(policy.namedParameters());
+                List<Double> scores = new ArrayList<>();
+                try (PpoIteration it = iteration(config(0.01, 2), policy, trainable, Reference.of(ref), COUNT_3,
+                        critic, 1e-2)) {
+                    if (scale > 0) {
+                        it.enableFp16(scale);
+                    }
+                    int iterations = scale > 1e6 ? 1 : 6;
+                    for (int i = 0; i < iterations; i++) {
+                        Map<String, Double> mm = it.run(prompts(16, 100 + i), 21, i).metrics();
+                        scores.add(mm.get("score"));
+                        if (scale > 1e6) {
+                            // 2^60 overflows float16 at once: every update of the iteration is skipped
+                            assertThat(mm.get("skipped_steps")).isEqualTo(4.0); // 2 epochs x 2 mini-batches
+                            assertThat(mm.get("loss_scale")).isEqualTo(scale / 16);
+                            assertThat(mm).doesNotContainKey("grad_norm");
+                            Map<String, float[]> after = PpoFixtures.snapshot(policy.namedParameters());
+                            before.forEach((k, v) -> assertThat(after.get(k)).as(k).containsExactly(v));
+                        } else if (scale > 0) {
+                            assertThat(mm.get("skipped_steps")).isZero();
+                        } else {
+                            assertThat(mm).doesNotContainKey("loss_scale");
+                        }
+                    }
+                }
+                runs.add(scores);
+            }
+        }
+        List<Double> fp32 = runs.get(0);
+        List<Double> fp16 = runs.get(1);
+        assertThat(fp16.get(0)).isEqualTo(fp32.get(0)); // the first rollout precedes any update
+        double firstTwo = (fp16.get(0) + fp16.get(1)) / 2;
+        double lastTwo = (fp16.get(4) + fp16.get(5)) / 2;
+        assertThat(lastTwo).as("fp16 scores " + fp16 + " vs fp32 " + fp32).isGreaterThan(firstTwo + 1.0);
+    }
 }

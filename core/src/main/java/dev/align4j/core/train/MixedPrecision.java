@@ -17,16 +17,17 @@ import java.util.Map;
  * The float16 side of fp16 mixed precision: float16 working copies of the float32 master
  * parameters for each micro-batch's forward and backward, and the move of their gradients back
  * onto the masters (see {@link Autocast} for why copies). Copies of frozen parameters are made
- * once per run and cached.
+ * once per run and cached. Used by TrainingEngine and by loops of their own (PPO).
  */
-final class MixedPrecision implements AutoCloseable {
+public final class MixedPrecision implements AutoCloseable {
 
     private final Collection<Parameter> trainable;
     private final NDManager constantManager;
     private final Map<Parameter, NDArray> constants = new IdentityHashMap<>();
     private Map<Parameter, NDArray> live;
 
-    MixedPrecision(Collection<Parameter> trainable, NDManager base) {
+    /** @param base owns the cached copies of frozen parameters (a sub-manager of it) */
+    public MixedPrecision(Collection<Parameter> trainable, NDManager base) {
         this.trainable = trainable;
         this.constantManager = base.newSubManager();
     }
@@ -35,7 +36,7 @@ final class MixedPrecision implements AutoCloseable {
      * Opens a region whose trainable weights are fresh float16 copies (made from the current
      * masters on {@code manager}); with {@code withGrad} they are leaves that collect gradients.
      */
-    Autocast open(NDManager manager, boolean withGrad) {
+    public Autocast open(NDManager manager, boolean withGrad) {
         live = new IdentityHashMap<>();
         for (Parameter p : trainable) {
             NDArray master = p.getArray();
@@ -58,7 +59,7 @@ final class MixedPrecision implements AutoCloseable {
      * buffers are created by autograd when they do not exist yet. Call after the micro-batch's
      * backward, with no gradient collector open.
      */
-    void moveGradients() {
+    public void moveGradients() {
         Map<Parameter, NDArray> copies = live;
         live = null;
         // the graph of sum(master * g) is recorded only while a collector is open
