@@ -50,8 +50,8 @@ public final class DpoLoss {
 
     private static Result withRewards(NDArray losses, NDArray piC, NDArray piR, NDArray refC,
             NDArray refR, double beta) {
-        return new Result(losses, piC.sub(refC).mul(beta).stopGradient(),
-                piR.sub(refR).mul(beta).stopGradient());
+        return new Result(losses, Ops.mul(piC.sub(refC), beta).stopGradient(),
+                Ops.mul(piR.sub(refR), beta).stopGradient());
     }
 
     /**
@@ -60,17 +60,17 @@ public final class DpoLoss {
      */
     public static Result sigmoid(NDArray piC, NDArray piR, NDArray refC, NDArray refR, double beta,
             double eps) {
-        NDArray z = delta(piC, piR, refC, refR).mul(beta);
-        NDArray losses = Ops.logSigmoid(z).mul(-(1 - eps));
+        NDArray z = Ops.mul(delta(piC, piR, refC, refR), beta);
+        NDArray losses = Ops.mul(Ops.logSigmoid(z), -(1 - eps));
         if (eps > 0) {
-            losses = losses.sub(Ops.logSigmoid(z.neg()).mul(eps));
+            losses = losses.sub(Ops.mul(Ops.logSigmoid(z.neg()), eps));
         }
         return withRewards(losses, piC, piR, refC, refR, beta);
     }
 
     /** Hinge: max(0, 1 - beta Delta). */
     public static Result hinge(NDArray piC, NDArray piR, NDArray refC, NDArray refR, double beta) {
-        NDArray losses = delta(piC, piR, refC, refR).mul(-beta).add(1).maximum(0);
+        NDArray losses = Ops.maximum(Ops.mul(delta(piC, piR, refC, refR), -beta).add(1), 0);
         return withRewards(losses, piC, piR, refC, refR, beta);
     }
 
@@ -89,16 +89,16 @@ public final class DpoLoss {
         if (eps < 0 || eps >= 0.5) {
             throw new IllegalArgumentException("label_smoothing must be in [0, 0.5): " + eps);
         }
-        NDArray z = delta(piC, piR, refC, refR).mul(beta);
-        NDArray losses = Ops.logSigmoid(z).mul(-(1 - eps)).add(Ops.logSigmoid(z.neg()).mul(eps))
-                .div(1 - 2 * eps);
+        NDArray z = Ops.mul(delta(piC, piR, refC, refR), beta);
+        NDArray losses = Ops.div(Ops.mul(Ops.logSigmoid(z), -(1 - eps))
+                .add(Ops.mul(Ops.logSigmoid(z.neg()), eps)), 1 - 2 * eps);
         return withRewards(losses, piC, piR, refC, refR, beta);
     }
 
     /** SimPO: -log sigmoid(beta (avg_c - avg_r) - gamma); rewards are beta * avg log-probs. */
     public static Result simpo(NDArray avgC, NDArray avgR, double beta, double gamma) {
-        NDArray losses = Ops.logSigmoid(avgC.sub(avgR).mul(beta).sub(gamma)).neg();
-        return new Result(losses, avgC.mul(beta).stopGradient(), avgR.mul(beta).stopGradient());
+        NDArray losses = Ops.logSigmoid(Ops.mul(avgC.sub(avgR), beta).sub(gamma)).neg();
+        return new Result(losses, Ops.mul(avgC, beta).stopGradient(), Ops.mul(avgR, beta).stopGradient());
     }
 
     /**
@@ -107,8 +107,8 @@ public final class DpoLoss {
      */
     public static Result orpoOddsRatio(NDArray avgC, NDArray avgR, double beta) {
         NDArray logOdds = avgC.sub(avgR).sub(Ops.log1mExp(avgC).sub(Ops.log1mExp(avgR)));
-        NDArray losses = Ops.logSigmoid(logOdds).mul(-beta);
-        return new Result(losses, avgC.mul(beta).stopGradient(), avgR.mul(beta).stopGradient());
+        NDArray losses = Ops.mul(Ops.logSigmoid(logOdds), -beta);
+        return new Result(losses, Ops.mul(avgC, beta).stopGradient(), Ops.mul(avgR, beta).stopGradient());
     }
 
     /**
@@ -125,8 +125,8 @@ public final class DpoLoss {
             double lambdaD, double lambdaU) {
         NDArray r = pi.sub(ref);
         NDArray d = desirable.toType(r.getDataType(), false);
-        NDArray lossD = Ops.sigmoid(r.sub(kl).mul(beta)).neg().add(1).mul(lambdaD);
-        NDArray lossU = Ops.sigmoid(r.neg().add(kl).mul(beta)).neg().add(1).mul(lambdaU);
+        NDArray lossD = Ops.mul(Ops.sigmoid(Ops.mul(r.sub(kl), beta)).neg().add(1), lambdaD);
+        NDArray lossU = Ops.mul(Ops.sigmoid(Ops.mul(r.neg().add(kl), beta)).neg().add(1), lambdaU);
         return lossD.mul(d).add(lossU.mul(d.neg().add(1)));
     }
 }

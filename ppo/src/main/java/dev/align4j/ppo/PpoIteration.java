@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.align4j.core.math.Ops;
 
 /**
  * One PPO iteration (Ouyang et al. 2022 / TRL PPOTrainer):
@@ -293,7 +294,7 @@ public final class PpoIteration implements AutoCloseable {
                 pg = PpoLoss.policy(logp, oldLogp, adv, mask, cfg.cliprange());
                 vf = PpoLoss.value(values, oldValues, ret, mask, cfg.cliprangeValue());
                 double factor = weight * (scaler == null ? 1.0 : scaler.scale());
-                gc.backward(pg.add(vf.mul(cfg.vfCoef().floatValue())).mul((float) factor));
+                gc.backward(Ops.mul(pg.add(Ops.mul(vf, cfg.vfCoef())), factor));
             }
             if (half != null) {
                 half.moveGradients();

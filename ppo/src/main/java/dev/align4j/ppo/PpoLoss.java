@@ -2,6 +2,7 @@ package dev.align4j.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.align4j.core.math.Ops;
 
 /**
  * PPO's clipped objectives (Schulman et al. 2017) as pure functions over response tokens. Inputs are
@@ -36,7 +37,7 @@ public final class PpoLoss {
         NDArray clippedV = oldValues.add(values.sub(oldValues).clip(-clip, clip));
         NDArray a = values.sub(returns).square();
         NDArray b = clippedV.sub(returns).square();
-        return maskedMean(a.maximum(b), mask).mul(0.5f);
+        return Ops.mul(maskedMean(a.maximum(b), mask), 0.5);
     }
 
     /** Share of tokens whose ratio left [1 - eps, 1 + eps] (reported as policy/clipfrac). */

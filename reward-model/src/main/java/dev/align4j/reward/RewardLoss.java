@@ -25,7 +25,7 @@ public final class RewardLoss {
      * 2023; TRL's center_rewards_coefficient, 0.01 recommended). Returns 0-valued array when coef is 0.
      */
     public static NDArray centering(NDArray chosen, NDArray rejected, double coef) {
-        return chosen.add(rejected).square().mean().mul((float) coef);
+        return Ops.mul(chosen.add(rejected).square().mean(), coef);
     }
 
     /** Share of pairs with r_c > r_r, as a Java number. */

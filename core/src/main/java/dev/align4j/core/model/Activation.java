@@ -1,6 +1,7 @@
 package dev.align4j.core.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.align4j.core.math.Ops;
 
 /** MLP activations. */
 public enum Activation {
@@ -17,8 +18,8 @@ public enum Activation {
         return switch (this) {
             case GELU -> x.getNDArrayInternal().gelu();
             // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))  (Hendrycks & Gimpel 2016, eq. 2)
-            case GELU_TANH -> x.mul(0.5).mul(
-                    x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI).tanh().add(1));
+            case GELU_TANH -> Ops.mul(x, 0.5).mul(
+                    Ops.mul(x.add(Ops.mul(Ops.pow(x, 3), 0.044715)), SQRT_2_OVER_PI).tanh().add(1));
             case SILU -> x.mul(x.getNDArrayInternal().sigmoid());
         };
     }

@@ -1,6 +1,7 @@
 package dev.align4j.core.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.align4j.core.math.Ops;
 
 /**
  * Causal multi-head self-attention with grouped-query attention (Ainslie et al. 2023): n_kv key/value
@@ -62,7 +63,7 @@ public class Attention extends Module {
             k = k.repeat(1, nHeads / nKvHeads);
             v = v.repeat(1, nHeads / nKvHeads);
         }
-        NDArray scores = q.mul(1.0 / Math.sqrt(headDim)).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = Ops.mul(q, 1.0 / Math.sqrt(headDim)).matMul(k.transpose(0, 1, 3, 2));
         if (bias != null) {
             scores = scores.add(bias);
         }

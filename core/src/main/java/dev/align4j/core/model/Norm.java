@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
+import dev.align4j.core.math.Ops;
 
 /**
  * LayerNorm (GPT-2: gain and bias, torch's fused kernel) or RMSNorm (Llama: gain only,
@@ -42,7 +43,7 @@ public class Norm extends Module {
             if (x.getDataType() == DataType.FLOAT16) {
                 return rmsHalf(x);
             }
-            NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
+            NDArray inv = Ops.pow(x.square().mean(new int[] {-1}, true).add(eps), -0.5);
             return x.mul(inv).mul(weight.getArray());
         }
         long c = x.getShape().get(x.getShape().dimension() - 1);
@@ -59,8 +60,8 @@ public class Norm extends Module {
         NDArray m = x.abs().max(new int[] {-1}, true).add(1e-4f); // (..., 1), > 0
         NDArray xn = x.div(m);
         // eps / m^2 as (sqrt(eps) / m)^2: 1 / m^2 alone overflows float16 for m < 0.004
-        NDArray epsTerm = m.pow(-1).mul((float) Math.sqrt(eps)).square();
-        NDArray inv = xn.square().mean(new int[] {-1}, true).add(epsTerm).pow(-0.5);
+        NDArray epsTerm = Ops.mul(Ops.pow(m, -1), Math.sqrt(eps)).square();
+        NDArray inv = Ops.pow(xn.square().mean(new int[] {-1}, true).add(epsTerm), -0.5);
         return xn.mul(inv).mul(Autocast.array(weight));
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import dev.align4j.core.model.Autocast;
 import dev.align4j.core.model.Linear;
 import dev.align4j.core.model.LinearAdapter;
+import dev.align4j.core.math.Ops;
 
 /**
  * Low-rank adapter on a {@link Linear} layer (Hu et al. 2021, "LoRA"): the layer computes
@@ -117,7 +118,7 @@ public class LoraAdapter extends LinearAdapter {
                 : x;
         NDArray update = Linear.linear(Linear.linear(h, Autocast.array(loraA), null), // (..., r)
                 Autocast.array(loraB), null); // (..., out)
-        return y.add(update.mul(scaling()));
+        return y.add(Ops.mul(update, scaling()));
     }
 
     /** x W^T + b with the dense or the dequantized weight. */

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.align4j.core.math.Ops;
 
 /**
  * The one training loop that SFT, reward modelling, DPO and PPO reuse. Each optimizer step:
@@ -308,7 +309,7 @@ public final class TrainingEngine<B> {
                             }
                         }
                         float factor = (float) ((scaler == null ? 1.0 : scaler.scale()) / accum);
-                        gc.backward(factor == 1f ? o.loss() : o.loss().mul(factor));
+                        gc.backward(factor == 1f ? o.loss() : Ops.mul(o.loss(), factor));
                     }
                     if (half != null) {
                         half.moveGradients();
