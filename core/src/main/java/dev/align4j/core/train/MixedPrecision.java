@@ -65,12 +65,17 @@ public final class MixedPrecision implements AutoCloseable {
         // the graph of sum(master * g) is recorded only while a collector is open
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray total = null;
-            for (Map.Entry<Parameter, NDArray> e : copies.entrySet()) {
-                NDArray g = e.getValue().getGradient();
+            // in the trainable list's order, not the identity map's (identity hashes differ per JVM)
+            for (Parameter p : trainable) {
+                NDArray copy = copies.get(p);
+                if (copy == null) {
+                    continue;
+                }
+                NDArray g = copy.getGradient();
                 if (g == null) {
                     continue; // the parameter took no part in this forward
                 }
-                NDArray term = e.getKey().getArray().mul(g.toType(DataType.FLOAT32, false)).sum();
+                NDArray term = p.getArray().mul(g.toType(DataType.FLOAT32, false)).sum();
                 total = total == null ? term : total.add(term);
             }
             if (total != null) {
