@@ -1,0 +1,147 @@
+package dev.align4j.annotate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jline.keymap.BindingReader;
+import org.jline.keymap.KeyMap;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.Display;
+import org.jline.utils.InfoCmp.Capability;
+
+/**
+ * The console on a real terminal through JLine: raw mode (keys arrive one at a time, unechoed),
+ * the alternate screen (the shell's screen comes back on exit), {@link Display} to repaint only the
+ * lines that changed, the terminal's own key codes for arrows and page keys, and SIGWINCH for
+ * resizes. Ctrl-C still interrupts (raw mode keeps ISIG); every label is on disk by then.
+ */
+public final class TerminalConsole implements Console {
+
+    private final Terminal terminal;
+    private final Attributes saved;
+    private final Display display;
+    private final BindingReader reader;
+    private final KeyMap<Key> keys = new KeyMap<>();
+
+    private TerminalConsole(Terminal terminal) {
+        this.terminal = terminal;
+        this.saved = terminal.enterRawMode();
+        terminal.puts(Capability.enter_ca_mode);
+        terminal.puts(Capability.keypad_xmit);
+        terminal.flush();
+        this.display = new Display(terminal, true);
+        this.reader = new BindingReader(terminal.reader());
+        bindKeys();
+    }
+
+    /** The process's own terminal; fails when there is none. */
+    public static TerminalConsole system() {
+        try {
+            return new TerminalConsole(TerminalBuilder.builder().system(true).dumb(false).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the terminal", e);
+        }
+    }
+
+    private void bindKeys() {
+        for (char c : "12abtsunq?hjk AB TSUNQ".toCharArray()) {
+            Key.ofChar(c).ifPresent(k -> keys.bind(k, String.valueOf(c)));
+        }
+        bindCap(Key.SCROLL_UP, Capability.key_up, "\033[A", "\033OA");
+        bindCap(Key.SCROLL_DOWN, Capability.key_down, "\033[B", "\033OB");
+        bindCap(Key.PAGE_UP, Capability.key_ppage, "\033[5~");
+        bindCap(Key.PAGE_DOWN, Capability.key_npage, "\033[6~");
+        keys.bind(Key.REDRAW, KeyMap.ctrl('L'));
+        keys.bind(Key.QUIT, KeyMap.ctrl('D'));
+        keys.setUnicode(Key.UNKNOWN);
+        keys.setNomatch(Key.UNKNOWN);
+        keys.setAmbiguousTimeout(100);
+    }
+
+    private void bindCap(Key k, Capability cap, String... fallbacks) {
+        String seq = KeyMap.key(terminal, cap);
+        if (seq != null && !seq.isEmpty()) {
+            keys.bind(k, seq);
+        }
+        for (String f : fallbacks) {
+            keys.bindIfNotBound(k, f);
+        }
+    }
+
+    @Override
+    public int width() {
+        return Math.max(1, terminal.getWidth());
+    }
+
+    @Override
+    public int height() {
+        return Math.max(1, terminal.getHeight());
+    }
+
+    @Override
+    public synchronized void draw(List<String> lines) {
+        Size size = terminal.getSize();
+        display.resize(size.getRows(), size.getColumns());
+        List<AttributedString> as = new ArrayList<>(lines.size());
+        // Display scrolls when the last row is written; keep the frame within rows
+        for (String l : lines.subList(0, Math.min(lines.size(), size.getRows()))) {
+            as.add(new AttributedString(l));
+        }
+        display.update(as, size.cursorPos(Math.min(lines.size(), size.getRows()) - 1, 0));
+        terminal.flush();
+    }
+
+    @Override
+    public Key readKey() {
+        Key k = reader.readBinding(keys);
+        return k == null ? Key.END : k;
+    }
+
+    @Override
+    public String readLine(List<String> screen, String prompt) {
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            List<String> lines = new ArrayList<>(screen.subList(0, Math.max(0, screen.size() - 1)));
+            String shown = prompt + text + "_   (Enter saves, Esc cancels)";
+            lines.add(shown.length() > width() ? shown.substring(shown.length() - width()) : shown);
+            draw(lines);
+            int c = reader.readCharacter();
+            if (c == -1 || c == 27 || c == 3) {
+                return null;
+            }
+            if (c == '\r' || c == '\n') {
+                return text.toString();
+            }
+            if (c == 127 || c == 8) {
+                if (text.length() > 0) {
+                    text.setLength(text.length() - 1);
+                }
+            } else if (!Character.isISOControl(c)) {
+                text.appendCodePoint(c);
+            }
+        }
+    }
+
+    @Override
+    public void onResize(Runnable redraw) {
+        terminal.handle(Terminal.Signal.WINCH, s -> redraw.run());
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminal.puts(Capability.keypad_local);
+            terminal.puts(Capability.exit_ca_mode);
+            terminal.setAttributes(saved);
+            terminal.flush();
+            terminal.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the terminal", e);
+        }
+    }
+}
