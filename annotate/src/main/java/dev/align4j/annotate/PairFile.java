@@ -37,50 +37,78 @@ public final class PairFile {
     private PairFile() {
     }
 
+    /** Every pair of {@code file}; the first bad record is an error. */
     public static List<Pair> read(Path file) {
+        return read(file, false);
+    }
+
+    /**
+     * Every pair of {@code file}; with {@code skipInvalid} bad records (an empty response, identical
+     * responses, a broken line) are skipped and counted in a warning instead of stopping the read.
+     */
+    public static List<Pair> read(Path file, boolean skipInvalid) {
         List<JsonRecords.Raw> raws = new ArrayList<>();
         JsonRecords.read(file, raws::add);
         JsonRecords.Raw first = raws.stream().filter(r -> r.node() != null).findFirst()
                 .orElseThrow(() -> new UserInputException(file + ": no records"));
-        List<Pair> pairs = first.node().has("responses") ? readResponses(file, raws) : readPreferences(file, raws);
+        List<Pair> pairs = first.node().has("responses") ? readResponses(file, raws, skipInvalid)
+                : readPreferences(file, raws, skipInvalid);
+        if (pairs.isEmpty()) {
+            throw new UserInputException(file + ": no valid pairs");
+        }
         return unique(file, pairs);
     }
 
-    private static List<Pair> readResponses(Path file, List<JsonRecords.Raw> raws) {
+    private static List<Pair> readResponses(Path file, List<JsonRecords.Raw> raws, boolean skipInvalid) {
         List<Pair> out = new ArrayList<>();
+        int skipped = 0;
         for (JsonRecords.Raw r : raws) {
-            if (r.error() != null) {
-                throw UserInputException.at(file, r.source().line(), null, r.error());
+            try {
+                out.add(responses(file, r));
+            } catch (UserInputException e) {
+                if (!skipInvalid) {
+                    throw e;
+                }
+                skipped++;
             }
-            JsonNode n = r.node();
-            long line = r.source().line();
-            List<Message> prompt = PromptJson.fromNode(n.get("prompt"));
-            if (prompt == null) {
-                throw UserInputException.at(file, line, "prompt", n.has("prompt")
-                        ? "expected a string or a list of {role, content}" : "missing field");
-            }
-            JsonNode rs = n.get("responses");
-            if (rs == null || !rs.isArray() || rs.size() != 2 || !rs.get(0).isTextual() || !rs.get(1).isTextual()) {
-                throw UserInputException.at(file, line, "responses", "expected a list of two strings");
-            }
-            String a = rs.get(0).asText();
-            String b = rs.get(1).asText();
-            if (a.isBlank() || b.isBlank()) {
-                throw UserInputException.at(file, line, "responses", "empty response");
-            }
-            if (a.equals(b)) {
-                throw UserInputException.at(file, line, "responses", "the two responses are identical");
-            }
-            out.add(new Pair(id(n, file, line, prompt, a, b), prompt, a, b, r.source()));
+        }
+        if (skipped > 0) {
+            LOG.warn("{}: skipped {} invalid records of {}", file, skipped, raws.size());
         }
         return out;
     }
 
-    private static List<Pair> readPreferences(Path file, List<JsonRecords.Raw> raws) {
+    private static Pair responses(Path file, JsonRecords.Raw r) {
+        if (r.error() != null) {
+            throw UserInputException.at(file, r.source().line(), null, r.error());
+        }
+        JsonNode n = r.node();
+        long line = r.source().line();
+        List<Message> prompt = PromptJson.fromNode(n.get("prompt"));
+        if (prompt == null) {
+            throw UserInputException.at(file, line, "prompt", n.has("prompt")
+                    ? "expected a string or a list of {role, content}" : "missing field");
+        }
+        JsonNode rs = n.get("responses");
+        if (rs == null || !rs.isArray() || rs.size() != 2 || !rs.get(0).isTextual() || !rs.get(1).isTextual()) {
+            throw UserInputException.at(file, line, "responses", "expected a list of two strings");
+        }
+        String a = rs.get(0).asText();
+        String b = rs.get(1).asText();
+        if (a.isBlank() || b.isBlank()) {
+            throw UserInputException.at(file, line, "responses", "empty response");
+        }
+        if (a.equals(b)) {
+            throw UserInputException.at(file, line, "responses", "the two responses are identical");
+        }
+        return new Pair(id(n, file, line, prompt, a, b), prompt, a, b, r.source());
+    }
+
+    private static List<Pair> readPreferences(Path file, List<JsonRecords.Raw> raws, boolean skipInvalid) {
         Map<Long, JsonNode> byLine = new HashMap<>();
         raws.stream().filter(r -> r.node() != null).forEach(r -> byLine.put(r.source().line(), r.node()));
         List<Pair> out = new ArrayList<>();
-        DatasetLoader.Stats stats = DatasetLoader.stream(file, LoadOptions.defaults(), ex -> {
+        DatasetLoader.Stats stats = DatasetLoader.stream(file, LoadOptions.defaults().withSkipInvalid(skipInvalid), ex -> {
             if (!(ex instanceof PreferenceExample p)) {
                 throw UserInputException.at(file, ex.source().line(), null,
                         "not a preference record: give {prompt, chosen, rejected} or {prompt, responses: [a, b]}");

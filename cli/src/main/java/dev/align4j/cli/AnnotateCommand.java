@@ -62,6 +62,10 @@ public final class AnnotateCommand implements Callable<Integer> {
             description = "seed of the left/right order (default: the one in --out for this annotator, else 0)")
     Long seed;
 
+    @Option(names = "--skip-invalid", description = "skip bad pair records (empty or identical responses) and "
+            + "count them, instead of stopping at the first")
+    boolean skipInvalid;
+
     /** Where keys come from without a terminal (tests replace it). */
     InputStream input = System.in;
     /** Null: decide from System.console(); tests force the line console. */
@@ -82,7 +86,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new UserInputException("--in " + in + ": no such file");
         }
-        List<Pair> pairs = PairFile.read(in);
+        List<Pair> pairs = PairFile.read(in, skipInvalid);
         LabelLog.Contents contents = LabelLog.read(out);
         LabelSet state = LabelSet.of(contents.entries());
         long s = resolveSeed(contents.entries());

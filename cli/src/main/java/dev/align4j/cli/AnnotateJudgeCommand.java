@@ -39,6 +39,10 @@ final class AnnotateJudgeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "labels JSONL (replaced)")
     Path out;
 
+    @Option(names = "--skip-invalid", description = "skip bad pair records (empty or identical responses) and "
+            + "count them, instead of stopping at the first")
+    boolean skipInvalid;
+
     @Option(names = "--margin", defaultValue = "0", description = "tie when |score A - score B| < margin "
             + "(default: ${DEFAULT-VALUE}: tie only when equal)")
     double margin;
@@ -69,7 +73,7 @@ final class AnnotateJudgeCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new UserInputException("--out " + out + ": is a folder; give a file name");
         }
-        List<Pair> pairs = PairFile.read(in);
+        List<Pair> pairs = PairFile.read(in, skipInvalid);
         JudgeRun.Result r;
         try (PairJudge j = ModelJudges.open(js, Devices.resolve(device), lexicon, batchSize)) {
             r = JudgeRun.run(pairs, j, o, Clock.systemUTC());
