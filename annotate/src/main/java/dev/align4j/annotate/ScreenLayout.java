@@ -17,6 +17,8 @@ public final class ScreenLayout {
     /** Narrower terminals are laid out as if this wide (lines then wrap in the terminal). */
     public static final int MIN_WIDTH = 20;
     static final String KEYS = "1/a left  2/b right  t tie  s skip  u undo  n note  ? help  q quit";
+    /** The keys line where {@link #KEYS} does not fit. */
+    static final String KEYS_SHORT = "1/a 2/b t:tie s:skip u:undo n:note ?:help q:quit";
     private static final int HEADER = 2;
     private static final int FOOTER = 3;
 
@@ -57,7 +59,8 @@ public final class ScreenLayout {
         int maxScroll = Math.max(0, body.size() - page);
         int scroll = Math.max(0, Math.min(v.scroll(), maxScroll));
         List<String> out = new ArrayList<>();
-        out.add(fitLine(header(v), w));
+        String header = header(v);
+        out.add(fitLine(header.length() <= w ? header : shortHeader(v), w));
         out.add("=".repeat(w));
         List<String> shown = body.subList(scroll, Math.min(body.size(), scroll + page));
         out.addAll(shown);
@@ -67,7 +70,7 @@ public final class ScreenLayout {
             }
         }
         out.add("-".repeat(w));
-        out.add(fitLine(KEYS, w));
+        out.add(fitLine(KEYS.length() <= w ? KEYS : KEYS_SHORT, w));
         out.add(fitLine(status(v, scroll, page, body.size()), w));
         return new Frame(out, scroll, maxScroll, page);
     }
@@ -83,6 +86,19 @@ public final class ScreenLayout {
             sb.append(String.format(Locale.ROOT, " | ~%s left", duration(v.minutesLeft())));
         }
         return sb.toString();
+    }
+
+    /** The header for narrow terminals: the numbers first, the annotator last (cut first). */
+    private static String shortHeader(View v) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(v.position()).append('/').append(v.total()).append(" | done ").append(v.labelled());
+        if (v.perMinute() != null) {
+            sb.append(String.format(Locale.ROOT, " | %.1f/min", v.perMinute()));
+        }
+        if (v.minutesLeft() != null) {
+            sb.append(" | ~").append(duration(v.minutesLeft())).append(" left");
+        }
+        return sb.append(" | ").append(v.annotator()).toString();
     }
 
     static String duration(double minutes) {

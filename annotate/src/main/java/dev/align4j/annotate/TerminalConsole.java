@@ -1,30 +1,27 @@
 package dev.align4j.annotate;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.keymap.BindingReader;
 import org.jline.keymap.KeyMap;
 import org.jline.terminal.Attributes;
-import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.AttributedString;
-import org.jline.utils.Display;
 import org.jline.utils.InfoCmp.Capability;
 
 /**
  * The console on a real terminal through JLine: raw mode (keys arrive one at a time, unechoed),
- * the alternate screen (the shell's screen comes back on exit), {@link Display} to repaint only the
- * lines that changed, the terminal's own key codes for arrows and page keys, and SIGWINCH for
+ * the alternate screen (the shell's screen comes back on exit), terminfo cursor addressing to
+ * repaint, the terminal's own key codes for arrows and page keys, and SIGWINCH for
  * resizes. Ctrl-C still interrupts (raw mode keeps ISIG); every label is on disk by then.
  */
 public final class TerminalConsole implements Console {
 
     private final Terminal terminal;
     private final Attributes saved;
-    private final Display display;
     private final BindingReader reader;
     private final KeyMap<Key> keys = new KeyMap<>();
 
@@ -34,7 +31,6 @@ public final class TerminalConsole implements Console {
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
         terminal.flush();
-        this.display = new Display(terminal, true);
         this.reader = new BindingReader(terminal.reader());
         bindKeys();
     }
@@ -83,16 +79,31 @@ public final class TerminalConsole implements Console {
         return Math.max(1, terminal.getHeight());
     }
 
+    /**
+     * Repaints every row: cursor to the row, the line, clear to its end; then clear below. (JLine's
+     * diffing {@code Display} garbled lines under tmux, inserting characters in the wrong place, so
+     * each frame is written whole; at 40 rows that is a few KB per key and does not flicker.)
+     */
     @Override
     public synchronized void draw(List<String> lines) {
-        Size size = terminal.getSize();
-        display.resize(size.getRows(), size.getColumns());
-        List<AttributedString> as = new ArrayList<>(lines.size());
-        // Display scrolls when the last row is written; keep the frame within rows
-        for (String l : lines.subList(0, Math.min(lines.size(), size.getRows()))) {
-            as.add(new AttributedString(l));
+        int rows = height();
+        int cols = width();
+        PrintWriter w = terminal.writer();
+        int n = Math.min(lines.size(), rows);
+        for (int i = 0; i < n; i++) {
+            terminal.puts(Capability.cursor_address, i, 0);
+            String l = lines.get(i);
+            w.print(l.length() > cols ? l.substring(0, cols) : l);
+            if (l.length() < cols) {
+                terminal.puts(Capability.clr_eol);
+            }
         }
-        display.update(as, size.cursorPos(Math.min(lines.size(), size.getRows()) - 1, 0));
+        if (n < rows) {
+            terminal.puts(Capability.cursor_address, n, 0);
+            terminal.puts(Capability.clr_eos);
+        }
+        terminal.puts(Capability.cursor_address, Math.max(0, n - 1), 0);
+        w.flush();
         terminal.flush();
     }
 

@@ -32,6 +32,9 @@ class ScreenLayoutTest {
         assertThat(right).isGreaterThan(left + 3); // 200 characters take 4 lines of 60
         assertThat(lines).allMatch(l -> l.length() <= 60);
         assertThat(lines.get(right + 1)).isEqualTo("short");
+        // the progress numbers and every key still fit
+        assertThat(lines.get(0)).isEqualTo("3/10 | done 2 | 4.0/min | ~2 min left | ann");
+        assertThat(lines).contains(ScreenLayout.KEYS_SHORT);
     }
 
     @Test
