@@ -49,7 +49,8 @@ public final class Main implements Callable<Integer> {
             BenchCommand.class,
             DpoCommand.class,
             PpoCommand.class,
-            EvalCommand.class);
+            EvalCommand.class,
+            AnnotateCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
