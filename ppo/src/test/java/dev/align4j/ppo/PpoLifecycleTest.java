@@ -56,10 +56,9 @@ class PpoLifecycleTest {
     void aNonFiniteScoreStopsTheRunNamingTheMetricAndStep() throws IOException {
         // a reward model whose head is NaN: every score, and so every reward, is NaN
         Path nanRm = tmp.resolve("nan-rm");
-        Files.createDirectories(nanRm);
-        try (Stream<Path> files = Files.list(rm)) {
+        try (Stream<Path> files = Files.walk(rm)) {
             for (Path f : files.toList()) {
-                Files.copy(f, nanRm.resolve(f.getFileName()));
+                Files.copy(f, nanRm.resolve(rm.relativize(f).toString()));
             }
         }
         try (RewardBundle b = RewardBundle.load(rm, Device.cpu())) {

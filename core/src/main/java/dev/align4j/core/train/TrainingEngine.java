@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one training loop that SFT, reward modelling, DPO and PPO reuse. Each optimizer step:
+ * The one training loop of SFT, pretraining, reward modelling and DPO (PPO runs its own iteration
+ * loop on the same parts: {@link OptimizerStep}, {@link Checkpoint}, the sinks). Each optimizer step:
  *
  * <ol>
  *   <li>reseeds the engine RNG from (seed, step), so dropout masks do not depend on where a run
