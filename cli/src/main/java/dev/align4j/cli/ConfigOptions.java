@@ -1,9 +1,9 @@
 package dev.align4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.config.Pair;
+import dev.align4j.core.io.Json;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,8 +27,6 @@ import picocli.CommandLine.Option;
  * given).
  */
 public final class ConfigOptions {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "YAML or JSON config file (snake_case keys); flags override its values.")
@@ -87,7 +85,7 @@ public final class ConfigOptions {
         }
         if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
             try {
-                return JSON.writeValueAsString(value); // JSON is YAML flow syntax
+                return Json.mapper().writeValueAsString(value); // JSON is YAML flow syntax
             } catch (JsonProcessingException ex) {
                 throw new IllegalArgumentException("cannot pass " + value + " as a config value", ex);
             }

@@ -4,7 +4,9 @@ import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.dpo.DpoConfig;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.dpo.DpoLossType;
+import dev.align4j.dpo.DpoRun;
 import dev.align4j.dpo.DpoTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,32 +53,33 @@ public final class DpoCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "KL strength toward the reference (default 0.1)")
     Double beta;
 
+    @Mixin
+    ResumeOption resume = new ResumeOption();
+
     @Override
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
                 "data", data, "model", model, "output_dir", outputDir, "max_steps", maxSteps,
-                "loss_type", lossType == null ? null : lossType.name().toLowerCase(Locale.ROOT), "beta", beta),
+                "loss_type", lossType == null ? null : lossType.name().toLowerCase(Locale.ROOT), "beta", beta,
+                "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, DpoConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
-        DpoTrainer.Result r = new DpoTrainer(args, parts.get(PeftConfig.class), parts.get(DpoConfig.class))
-                .onValidated(RunLogging::attach)
-                .train();
         PrintWriter out = spec.commandLine().getOut();
-        if (r.interrupted()) {
-            out.printf(Locale.ROOT, "stopped at step %d; checkpoint %s. Resume with --set resume_from_checkpoint=latest%n",
-                    r.train().steps(), r.train().lastCheckpoint());
-        } else {
-            out.printf(Locale.ROOT, "dpo: %d steps (reference %.1f s, training %.1f s)%n", r.train().steps(),
-                    r.refSeconds(), r.trainSeconds());
-            print(out, "train", r.lastMetrics());
-            print(out, "eval", r.evalMetrics());
-            out.printf(Locale.ROOT, "model: %s%n", r.modelDir());
-            if (r.adapterDir() != null) {
-                out.printf(Locale.ROOT, "adapter: %s%n", r.adapterDir());
+        try (DpoRun run = DpoTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(DpoConfig.class))) {
+            RunLogging.attach(run.outputDir());
+            TrainOutput printer = new TrainOutput(out, "align4j dpo", args.loggingSteps(), "loss");
+            long start = System.nanoTime();
+            RunResult r = printer.attach(run).train();
+            if (r.interrupted()) {
+                return printer.interrupted(r);
             }
-            out.printf(Locale.ROOT, "run folder: %s (metrics.jsonl, samples.jsonl, run.log)%n", r.outputDir());
+            out.printf(Locale.ROOT, "dpo: %d steps (%.1f s)%n", r.steps(), (System.nanoTime() - start) / 1e9);
+            Map<String, Double> train = new TreeMap<>(r.metrics());
+            train.keySet().removeIf(k -> k.startsWith("eval_"));
+            print(out, "train", train);
+            printer.metrics("eval", r.metrics(), "eval_");
+            printer.folders(r);
         }
-        out.flush();
         return 0;
     }
 

@@ -3,7 +3,9 @@ package dev.align4j.cli;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.train.TrainingArgs;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.ppo.PpoConfig;
+import dev.align4j.ppo.PpoRun;
 import dev.align4j.ppo.PpoTrainer;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -46,29 +48,31 @@ public final class PpoCommand implements Callable<Integer> {
             description = "PPO iterations (rollout + update rounds); overrides num_iterations")
     Integer iterations;
 
+    @Mixin
+    ResumeOption resume = new ResumeOption();
+
     @Override
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
                 "policy", policy, "reward_model", reward, "prompts", prompts, "output_dir", outputDir,
-                "num_iterations", iterations),
+                "num_iterations", iterations, "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, PpoConfig.class);
-        PpoTrainer.Result r = new PpoTrainer(parts.get(TrainingArgs.class), parts.get(PeftConfig.class),
-                parts.get(PpoConfig.class))
-                .onValidated(RunLogging::attach)
-                .train();
+        TrainingArgs args = parts.get(TrainingArgs.class);
         PrintWriter out = spec.commandLine().getOut();
-        if (r.interrupted()) {
-            out.printf(Locale.ROOT, "stopped at iteration %d; resume with --set resume_from_checkpoint=latest%n",
-                    r.iterations());
-        } else {
+        try (PpoRun run = PpoTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(PpoConfig.class))) {
+            RunLogging.attach(run.outputDir());
+            TrainOutput printer = new TrainOutput(out, "align4j ppo", 1, "score");
+            RunResult r = printer.attach(run).train();
+            if (r.interrupted()) {
+                return printer.interrupted(r);
+            }
+            double[] t = run.timing();
             out.printf(Locale.ROOT, "ppo: %d iterations (generation %.1f s, scoring %.1f s, training %.1f s)%n",
-                    r.iterations(), r.generationS(), r.scoringS(), r.trainingS());
-            print(out, "first", r.firstMetrics());
-            print(out, "last", r.lastMetrics());
-            out.printf(Locale.ROOT, "model: %s%n", r.modelDir());
-            out.printf(Locale.ROOT, "run folder: %s (metrics.jsonl, samples.jsonl, run.log)%n", r.outputDir());
+                    r.steps(), t[0], t[1], t[2]);
+            print(out, "first", run.firstMetrics());
+            print(out, "last", r.metrics());
+            printer.folders(r);
         }
-        out.flush();
         return 0;
     }
 

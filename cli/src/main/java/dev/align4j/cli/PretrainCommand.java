@@ -3,8 +3,7 @@ package dev.align4j.cli;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.train.TrainingArgs;
-import dev.align4j.sft.LmTrainer;
-import dev.align4j.sft.PreparedRun;
+import dev.align4j.sft.LmRun;
 import dev.align4j.sft.PretrainConfig;
 import dev.align4j.sft.Pretrainer;
 
@@ -22,6 +21,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -92,8 +92,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "default auto")
     String device;
 
-    @Option(names = "--resume", description = "continue from the latest checkpoint in the output folder")
-    boolean resume;
+    @Mixin
+    ResumeOption resume = new ResumeOption();
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "any training or pretrain key (repeatable), e.g. --set eval_steps=50")
@@ -106,7 +106,7 @@ final class PretrainCommand implements Callable<Integer> {
         Map<String, Object> flags = ConfigOptions.flags("text", text, "model_config", modelConfig, "model", model,
                 "tokenizer", tokenizer, "output_dir", outputDir, "max_steps", maxSteps, "seq_len", seqLen,
                 "per_device_train_batch_size", batchSize, "learning_rate", learningRate, "seed", seed,
-                "device", device, "resume_from_checkpoint", resume ? "latest" : null);
+                "device", device, "resume_from_checkpoint", resume.checkpoint());
         ConfigOptions asText = new ConfigOptions();
         asText.set = o;
         ConfigLoader.Parts parts = ConfigLoader.loadParts(null, asText.overrides(flags), TrainingArgs.class,
@@ -117,14 +117,13 @@ final class PretrainCommand implements Callable<Integer> {
         for (String t : cfg.text()) {
             texts.add(read(t));
         }
-        try (PreparedRun run = Pretrainer.prepare(args, cfg, texts)) {
-            RunLogging.attach(Path.of(args.outputDir()));
-            TrainOutput out = new TrainOutput(spec.commandLine().getOut(), args.loggingSteps());
+        try (LmRun run = Pretrainer.prepare(args, cfg, texts)) {
+            RunLogging.attach(run.outputDir());
+            TrainOutput out = new TrainOutput(spec.commandLine().getOut(), "align4j pretrain", args.loggingSteps(),
+                    "loss");
             out.header("pretrain", run);
-            LmTrainer.Outcome result = run.train(out.progress(args.maxSteps()));
-            out.summary(result);
+            return out.summary(out.attach(run).train());
         }
-        return 0;
     }
 
     /** A text file, or the quickstart corpus from the classpath. */

@@ -19,6 +19,8 @@ import dev.align4j.datasets.format.Role;
 import dev.align4j.datasets.format.SftExample;
 import dev.align4j.datasets.format.UnpairedExample;
 import dev.align4j.reward.RewardMetrics;
+import dev.align4j.core.run.RunResult;
+import dev.align4j.reward.RewardRun;
 import dev.align4j.reward.RewardSettings;
 import dev.align4j.reward.RewardTrainer;
 import java.io.PrintWriter;
@@ -97,26 +99,34 @@ public final class RewardCommand {
         @Option(names = "--max-steps", paramLabel = "N", description = "optimizer steps (config key max_steps)")
         Long maxSteps;
 
+        @Mixin
+        ResumeOption resume = new ResumeOption();
+
         @Override
         public Integer call() {
             RewardSettings s = RewardSettings.load(config.file(), config.overrides(ConfigOptions.flags(
-                    "data", data, "model", model, "output_dir", outputDir, "max_steps", maxSteps)));
+                    "data", data, "model", model, "output_dir", outputDir, "max_steps", maxSteps,
+                    "resume_from_checkpoint", resume.checkpoint())));
             PrintWriter out = spec.commandLine().getOut();
-            try (RewardTrainer.Session session = RewardTrainer.prepare(s)) {
-                Path dir = Path.of(s.args().outputDir());
-                RunLogging.attach(dir);
+            try (RewardRun run = RewardTrainer.prepare(s)) {
+                RunLogging.attach(run.outputDir());
                 out.printf(Locale.ROOT, "reward model: %d training pairs, %d validation, base %s -> %s%n",
-                        session.trainPairs(), session.valPairs(), s.reward().model(), dir);
+                        run.trainPairs(), run.valPairs(), s.reward().model(), run.outputDir());
                 out.flush();
-                RewardTrainer.Result r = session.train();
-                out.printf(Locale.ROOT, "done: %d steps in %.1f s; train accuracy %.4f", r.train().steps(), r.seconds(),
-                        r.trainMetrics().get("train_accuracy"));
-                if (!r.evalMetrics().isEmpty()) {
-                    out.printf(Locale.ROOT, ", eval accuracy %.4f, eval margin %.3f", r.evalMetrics().get("eval_accuracy"),
-                            r.evalMetrics().get("eval_margin"));
+                TrainOutput printer = new TrainOutput(out, "align4j reward train", s.args().loggingSteps(), "loss");
+                long start = System.nanoTime();
+                RunResult r = printer.attach(run).train();
+                if (r.interrupted()) {
+                    return printer.interrupted(r);
+                }
+                out.printf(Locale.ROOT, "done: %d steps in %.1f s; train accuracy %.4f", r.steps(),
+                        (System.nanoTime() - start) / 1e9, r.metrics().get("train_accuracy"));
+                if (r.metrics().containsKey("eval_accuracy")) {
+                    out.printf(Locale.ROOT, ", eval accuracy %.4f, eval margin %.3f", r.metrics().get("eval_accuracy"),
+                            r.metrics().get("eval_margin"));
                 }
                 out.printf(Locale.ROOT, "%nreward stats: mean %.4f, std %.4f over %d responses%nmodel: %s%n",
-                        r.stats().mean(), r.stats().std(), r.stats().count(), r.modelDir());
+                        run.stats().mean(), run.stats().std(), run.stats().count(), r.modelDir());
                 out.flush();
             }
             return 0;

@@ -4,8 +4,7 @@ import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
 import dev.align4j.core.train.TrainingArgs;
-import dev.align4j.sft.LmTrainer;
-import dev.align4j.sft.PreparedRun;
+import dev.align4j.sft.LmRun;
 import dev.align4j.sft.SftConfig;
 import dev.align4j.sft.SftTrainer;
 
@@ -49,23 +48,21 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "model folder to fine-tune")
     String model;
 
-    @Option(names = "--resume", description = "continue from the latest checkpoint in the output folder")
-    boolean resume;
+    @Mixin
+    ResumeOption resume = new ResumeOption();
 
     @Override
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
                 "data", data, "method", method == null ? null : method.configName(), "max_steps", maxSteps,
-                "output_dir", outputDir, "model", model, "resume_from_checkpoint", resume ? "latest" : null),
+                "output_dir", outputDir, "model", model, "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, SftConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
-        try (PreparedRun run = SftTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(SftConfig.class))) {
-            RunLogging.attach(Path.of(args.outputDir()));
-            TrainOutput out = new TrainOutput(spec.commandLine().getOut(), args.loggingSteps());
+        try (LmRun run = SftTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(SftConfig.class))) {
+            RunLogging.attach(run.outputDir());
+            TrainOutput out = new TrainOutput(spec.commandLine().getOut(), "align4j sft", args.loggingSteps(), "loss");
             out.header("sft", run);
-            LmTrainer.Outcome o = run.train(out.progress(args.maxSteps()));
-            out.summary(o);
+            return out.summary(out.attach(run).train());
         }
-        return 0;
     }
 }

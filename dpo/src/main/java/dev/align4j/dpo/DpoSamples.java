@@ -2,10 +2,8 @@ package dev.align4j.dpo;
 
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.gen.Generation;
-import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
-import dev.align4j.core.io.AtomicFiles;
-import dev.align4j.core.io.Json;
+import dev.align4j.core.run.SamplesFile;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.format.DatasetLoader;
 import dev.align4j.datasets.format.Example;
@@ -16,15 +14,12 @@ import dev.align4j.datasets.tokenize.PreferenceEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** {@code samples.jsonl}: the trained policy's completions of held-out prompts, one {prompt, completion} a line. */
+/** {@code samples.jsonl} ({@link SamplesFile}): the trained policy's completions of held-out prompts. */
 final class DpoSamples {
 
-    public static final String FILE = "samples.jsonl";
-    private static final int GEN_BATCH = 32;
+    public static final String FILE = SamplesFile.FILE;
 
     private DpoSamples() {}
 
@@ -57,34 +52,33 @@ final class DpoSamples {
         return out;
     }
 
-    /** Samples from {@code bundle} and writes {@code dir/samples.jsonl}; row i uses seed rowSeed(seed, i). */
-    static void write(Path file, ModelBundle bundle, List<List<Message>> prompts, DpoConfig cfg, int maxLength,
+    /**
+     * Samples from {@code bundle} and writes {@code runDir/samples.jsonl} ({@link SamplesFile}; row i
+     * uses seed rowSeed(seed, i)); {@code prompt} is the last message's words.
+     */
+    static void write(Path runDir, ModelBundle bundle, List<List<Message>> prompts, DpoConfig cfg, int maxLength,
             long seed) {
+        if (prompts.isEmpty()) {
+            return;
+        }
         PreferenceEncoder enc = new PreferenceEncoder(bundle.tokenizer(), bundle.template(),
                 new PreferenceEncoder.Config(maxLength, Math.max(1, maxLength / 2)));
         SamplingParams params = SamplingParams.builder().temperature(cfg.temperature())
                 .maxNewTokens(cfg.maxNewTokens()).eosTokenId(bundle.tokenizer().eosId()).seed(seed).build();
-        Generator gen = new Generator(bundle.model(), bundle.tokenizer());
-        StringBuilder sb = new StringBuilder();
         int ctx = bundle.config().contextLength();
-        for (int from = 0; from < prompts.size(); from += GEN_BATCH) {
-            int to = Math.min(prompts.size(), from + GEN_BATCH);
-            List<int[]> ids = new ArrayList<>();
-            long[] seeds = new long[to - from];
-            for (int i = from; i < to; i++) {
-                int[] p = enc.promptIds(prompts.get(i));
-                int keep = Math.max(1, Math.min(p.length, ctx - cfg.maxNewTokens()));
-                ids.add(java.util.Arrays.copyOfRange(p, p.length - keep, p.length));
-                seeds[i - from] = SamplingParams.rowSeed(seed, i);
-            }
-            List<Generation> gens = gen.generate(ids, seeds, params, null);
-            for (int i = from; i < to; i++) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("prompt", bundle.template().renderPrompt(prompts.get(i)));
-                line.put("completion", gens.get(i - from).text());
-                sb.append(Json.line(line)).append('\n');
-            }
+        List<int[]> ids = new ArrayList<>();
+        for (List<Message> prompt : prompts) {
+            int[] p = enc.promptIds(prompt);
+            int keep = Math.max(1, Math.min(p.length, ctx - cfg.maxNewTokens()));
+            ids.add(java.util.Arrays.copyOfRange(p, p.length - keep, p.length));
         }
-        AtomicFiles.writeString(file, sb.toString());
+        List<Generation> gens = SamplesFile.generate(bundle.model(), bundle.tokenizer(), ids, params);
+        List<SamplesFile.Row> rows = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            List<Message> prompt = prompts.get(i);
+            rows.add(new SamplesFile.Row(prompt.get(prompt.size() - 1).content(),
+                    bundle.template().renderPrompt(prompt), SamplesFile.completion(gens.get(i), bundle.tokenizer())));
+        }
+        SamplesFile.write(runDir, rows);
     }
 }

@@ -12,6 +12,8 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
+import dev.align4j.core.run.NonFiniteGuard;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.Checkpoint;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.tokenize.TokenizedPreference;
@@ -43,12 +45,12 @@ class DpoTrainerTest {
         Path model = DpoFixtures.tinyModel(tmp.resolve("sft"), 1);
         Path data = DpoFixtures.separablePairs(tmp.resolve("pairs.jsonl"), 64, 2);
         Path out = tmp.resolve("run");
-        DpoTrainer.Result r = new DpoTrainer(DpoFixtures.args(out, 24).build(), PeftConfig.of(PeftMethod.FULL),
-                config(model, data, DpoLossType.SIGMOID, 16)).train();
+        RunResult r = DpoTrainer.train(DpoFixtures.args(out, 24).build(), PeftConfig.of(PeftMethod.FULL),
+                config(model, data, DpoLossType.SIGMOID, 16));
 
-        assertThat(r.evalMetrics().get("eval_rewards/accuracies")).isGreaterThan(0.9);
-        assertThat(r.evalMetrics().get("eval_rewards/margins")).isGreaterThan(0);
-        assertThat(r.lastMetrics()).containsKeys("rewards/chosen", "rewards/rejected", "rewards/accuracies",
+        assertThat(r.metrics().get("eval_rewards/accuracies")).isGreaterThan(0.9);
+        assertThat(r.metrics().get("eval_rewards/margins")).isGreaterThan(0);
+        assertThat(r.metrics()).containsKeys("rewards/chosen", "rewards/rejected", "rewards/accuracies",
                 "rewards/margins", "logps/chosen", "logps/rejected");
         assertThat(out.resolve("model").resolve(ModelBundle.PROVENANCE)).exists();
         assertThat(out.resolve(ReferenceLogProbs.FILE)).exists();
@@ -66,7 +68,7 @@ class DpoTrainerTest {
         Path data = DpoFixtures.separablePairs(tmp.resolve("pairs.jsonl"), 12, 4);
         Path out = tmp.resolve("run");
         DpoConfig cfg = config(model, data, DpoLossType.SIGMOID, 0);
-        new DpoTrainer(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL), cfg).train();
+        DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL), cfg);
         Path file = out.resolve(ReferenceLogProbs.FILE);
         String before = Files.readString(file);
         String key = Json.mapper().readTree(before.lines().findFirst().orElseThrow()).get("key").asText();
@@ -89,8 +91,8 @@ class DpoTrainerTest {
         }
 
         // resumed for two more steps: the cache is reused as is
-        new DpoTrainer(DpoFixtures.args(out, 4).resumeFromCheckpoint("latest").build(),
-                PeftConfig.of(PeftMethod.FULL), cfg).train();
+        DpoTrainer.train(DpoFixtures.args(out, 4).resumeFromCheckpoint("latest").build(),
+                PeftConfig.of(PeftMethod.FULL), cfg);
         assertThat(Files.readString(file)).isEqualTo(before);
     }
 
@@ -124,8 +126,8 @@ class DpoTrainerTest {
         Path data = DpoFixtures.separablePairs(tmp.resolve("pairs.jsonl"), 16, 6);
         Path out = tmp.resolve("run");
         PeftConfig lora = PeftConfig.lora(PeftMethod.LORA, 4, 8, List.of("q_proj", "v_proj"));
-        DpoTrainer.Result r = new DpoTrainer(DpoFixtures.args(out, 4).learningRate(1e-2).build(), lora,
-                config(model, data, DpoLossType.SIGMOID, 0)).train();
+        RunResult r = DpoTrainer.train(DpoFixtures.args(out, 4).learningRate(1e-2).build(), lora,
+                config(model, data, DpoLossType.SIGMOID, 0));
         assertThat(r.adapterDir()).isEqualTo(out.resolve("adapter"));
         float[] exported;
         float[] viaAdapter;
@@ -166,10 +168,10 @@ class DpoTrainerTest {
         for (DpoLossType type : DpoLossType.values()) {
             Path out = tmp.resolve("run-" + type);
             Path data = type == DpoLossType.KTO ? kto : pairs;
-            DpoTrainer.Result r = new DpoTrainer(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
-                    config(model, data, type, 4)).train();
-            assertThat(r.lastMetrics().values()).as(type.name()).allMatch(Double::isFinite);
-            assertThat(r.evalMetrics()).as(type.name()).containsKeys("eval_loss", "eval_rewards/chosen");
+            RunResult r = DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
+                    config(model, data, type, 4));
+            assertThat(r.metrics().values()).as(type.name()).allMatch(Double::isFinite);
+            assertThat(r.metrics()).as(type.name()).containsKeys("eval_loss", "eval_rewards/chosen");
             assertThat(Files.exists(out.resolve(ReferenceLogProbs.FILE))).as(type.name())
                     .isEqualTo(type.needsReference());
         }
@@ -181,7 +183,7 @@ class DpoTrainerTest {
         Path data = DpoFixtures.separablePairs(tmp.resolve("pairs.jsonl"), 16, 12);
         Path out = tmp.resolve("run");
         DpoConfig cfg = config(model, data, DpoLossType.SIGMOID, 0);
-        new DpoTrainer(DpoFixtures.args(out, 2).saveSteps(1).build(), PeftConfig.of(PeftMethod.FULL), cfg).train();
+        DpoTrainer.train(DpoFixtures.args(out, 2).saveSteps(1).build(), PeftConfig.of(PeftMethod.FULL), cfg);
         // poison the reference cache: the resumed run reuses it and its loss turns NaN at step 3
         Path file = out.resolve(ReferenceLogProbs.FILE);
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
@@ -189,8 +191,8 @@ class DpoTrainerTest {
             lines.set(i, lines.get(i).replaceFirst("\"chosen\":[^,]+", "\"chosen\":\"NaN\""));
         }
         Files.write(file, lines);
-        assertThatThrownBy(() -> new DpoTrainer(DpoFixtures.args(out, 4).saveSteps(1).resumeFromCheckpoint("latest")
-                .build(), PeftConfig.of(PeftMethod.FULL), cfg).train())
+        assertThatThrownBy(() -> DpoTrainer.train(DpoFixtures.args(out, 4).saveSteps(1).resumeFromCheckpoint("latest")
+                .build(), PeftConfig.of(PeftMethod.FULL), cfg))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("NaN").hasMessageContaining("step 3");
         Path last = Checkpoint.latest(Checkpoint.dir(out)).orElseThrow();
@@ -221,8 +223,8 @@ class DpoTrainerTest {
         Files.writeString(data, "{\"prompt\": \"ab\", \"chosen\": \" cA\", \"rejected\": \" cB\"}\n"
                 + "{\"prompt\": \"ab\", \"chosen\": \" cA\"}\n");
         Path out = tmp.resolve("run");
-        assertThatThrownBy(() -> new DpoTrainer(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
-                config(model, data, DpoLossType.SIGMOID, 0)).train())
+        assertThatThrownBy(() -> DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
+                config(model, data, DpoLossType.SIGMOID, 0)))
                 .isInstanceOf(UserInputException.class).hasMessageContaining(data + ":2");
         assertThat(out).doesNotExist();
 
@@ -230,11 +232,11 @@ class DpoTrainerTest {
         DpoConfig otherRef = new DpoConfig(model.toString(), tmp.resolve("other").toString(), pairs.toString(), null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null);
-        assertThatThrownBy(() -> new DpoTrainer(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.LORA),
-                otherRef).train())
+        assertThatThrownBy(() -> DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.LORA),
+                otherRef))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("ref_model");
-        assertThatThrownBy(() -> new DpoTrainer(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
-                config(model, pairs, DpoLossType.KTO, 0)).train())
+        assertThatThrownBy(() -> DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.FULL),
+                config(model, pairs, DpoLossType.KTO, 0)))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("needs unpaired");
         assertThat(out).doesNotExist();
     }

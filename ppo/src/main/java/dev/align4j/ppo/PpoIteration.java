@@ -6,20 +6,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import dev.align4j.core.gen.FinishReason;
-import dev.align4j.core.gen.Generation;
-import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
+import dev.align4j.core.model.Autocast;
 import dev.align4j.core.train.AdamW;
 import dev.align4j.core.train.DataOrder;
-import dev.align4j.core.train.GradClip;
 import dev.align4j.core.train.LossScaler;
 import dev.align4j.core.train.LrSchedule;
-import dev.align4j.core.train.MixedPrecision;
-import dev.align4j.core.model.Autocast;
+import dev.align4j.core.train.OptimizerStep;
 import dev.align4j.datasets.bundle.RewardStats;
+import dev.align4j.rl.AdvantageEstimator;
+import dev.align4j.rl.Forward;
+import dev.align4j.rl.KlEstimator;
+import dev.align4j.rl.PolicyLoss;
+import dev.align4j.rl.Rollout;
+import dev.align4j.rl.Rollouts;
+import dev.align4j.rl.Whitening;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +37,11 @@ import dev.align4j.core.math.Ops;
  *   <li>score: policy log-probs and entropy recomputed by a no-dropout forward in the training
  *       layout (so the first update's ratio is exactly 1), reference log-probs, critic values and
  *       the reward model's score of prompt + response;
- *   <li>per-token rewards ({@link PpoRewards}), GAE ({@link Gae}), advantage whitening;
+ *   <li>per-token rewards ({@link PpoRewards}), GAE (rl's {@link AdvantageEstimator#GAE}), advantage
+ *       whitening ({@link Whitening});
  *   <li>ppo_epochs passes of shuffled mini-batches: clipped policy loss + vf_coef x clipped value
- *       loss ({@link PpoLoss}), one AdamW step of policy and critic per mini-batch after global-norm
- *       clipping.
+ *       loss ({@link PolicyLoss}, {@link PpoLoss}), one shared {@link OptimizerStep} (unscale, check,
+ *       clip, AdamW) of policy and critic per mini-batch.
  * </ol>
  *
  * The optimizer's step count drives the learning-rate schedule, so a resumed run continues it.
@@ -48,52 +51,41 @@ public final class PpoIteration implements AutoCloseable {
     private final PpoConfig cfg;
     private final PpoModels models;
     private final Map<String, Parameter> trainable = new LinkedHashMap<>();
-    private final AdamW optimizer;
+    private final OptimizerStep step;
     private final LrSchedule schedule;
-    private final double maxGradNorm;
     private final int microBatch;
     private final int forwardBatch;
     private final int eosId;
     private final RewardStats stats;
     private final KlController kl;
-    private LossScaler scaler;
-    private MixedPrecision half;
 
-    /**
-     * @param microBatch sequences per forward/backward (a mini-batch's gradient is summed over them)
-     * @param forwardBatch sequences per no-gradient forward when scoring
-     * @param eosId end-of-sequence id (-1 for none)
-     * @param stats reward normalisation, or null to use raw scores
-     */
-    public PpoIteration(PpoConfig cfg, PpoModels models, AdamW.Config adam, LrSchedule schedule,
-            double maxGradNorm, int microBatch, int forwardBatch, int eosId, RewardStats stats) {
-        this.cfg = cfg;
-        this.models = models;
+    private PpoIteration(Builder b) {
+        this.cfg = b.cfg;
+        this.models = b.models;
         models.policyTrainable().forEach((k, v) -> trainable.put("policy." + k, v));
         models.critic().parameters().forEach((k, v) -> trainable.put("critic." + k, v));
-        this.optimizer = new AdamW(trainable, adam);
-        this.schedule = schedule;
-        this.maxGradNorm = maxGradNorm;
-        this.microBatch = microBatch;
-        this.forwardBatch = forwardBatch;
-        this.eosId = eosId;
-        this.stats = stats;
+        this.step = new OptimizerStep(trainable, b.adam, b.maxGradNorm, b.fp16InitialScale, base());
+        this.schedule = b.schedule;
+        this.microBatch = b.microBatch;
+        this.forwardBatch = b.forwardBatch;
+        this.eosId = b.eosId;
+        this.stats = b.stats;
         this.kl = KlController.of(cfg);
     }
 
-    /**
-     * Turns on fp16 mixed precision for the updates (float16 copies of policy and critic for the
-     * forward and backward, float32 masters, dynamic loss scaling; see core.train.MixedPrecision).
-     * Rollouts and scoring stay float32.
-     */
-    public void enableFp16(double initialScale) {
-        this.scaler = new LossScaler(initialScale);
-        this.half = new MixedPrecision(trainable.values(), base());
+    /** A builder for the iteration of {@code cfg} on {@code models}. */
+    public static Builder builder(PpoConfig cfg, PpoModels models) {
+        return new Builder(cfg, models);
     }
 
     /** The fp16 loss scaler, or null when fp16 is off. */
     public LossScaler scaler() {
-        return scaler;
+        return step.scaler();
+    }
+
+    /** The shared optimizer step (AdamW state, fp16 scaler) of policy and critic. */
+    public OptimizerStep optimizerStep() {
+        return step;
     }
 
     /** Trainable parameters by name, {@code policy.*} and {@code critic.*}. */
@@ -102,7 +94,7 @@ public final class PpoIteration implements AutoCloseable {
     }
 
     public AdamW optimizer() {
-        return optimizer;
+        return step.optimizer();
     }
 
     public KlController kl() {
@@ -134,22 +126,11 @@ public final class PpoIteration implements AutoCloseable {
         return new Result(m, r);
     }
 
-    /** Sampled responses, their EOS flags and the batch layout. */
+    /** Sampled responses, their EOS flags and the batch layout ({@link Rollouts#generate}). */
     Rollout rollout(List<int[]> prompts, long iterSeed) {
         SamplingParams params = SamplingParams.builder().temperature(cfg.temperature()).topK(cfg.topK())
                 .topP(cfg.topP()).maxNewTokens(cfg.maxNewTokens()).eosTokenId(eosId).seed(iterSeed).build();
-        long[] seeds = new long[prompts.size()];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = SamplingParams.rowSeed(iterSeed, i);
-        }
-        List<Generation> gens = new Generator(models.policy()).generate(prompts, seeds, params, null);
-        List<int[]> responses = new ArrayList<>();
-        boolean[] eos = new boolean[gens.size()];
-        for (int i = 0; i < gens.size(); i++) {
-            responses.add(gens.get(i).tokens());
-            eos[i] = gens.get(i).finishReason() == FinishReason.EOS;
-        }
-        return new Rollout(prompts, responses, eos);
+        return Rollouts.generate(models.policy(), prompts, params);
     }
 
     /** Fills logp, entropy, refLogp, values (no gradient, no dropout) and the raw scores. */
@@ -163,16 +144,16 @@ public final class PpoIteration implements AutoCloseable {
             int[] rows = range(from, Math.min(b, from + forwardBatch));
             try (NDManager mgr = base().newSubManager(); NDScope scope = new NDScope()) {
                 Rollout.Tensors t = r.tensors(rows, mgr);
-                NDArray logits = PpoForward.logits(models.policy(), t, false);
-                r.scatter(PpoForward.logProbs(logits, t), rows, r.logp);
-                r.scatter(PpoForward.entropy(logits), rows, r.entropy);
+                NDArray logits = Forward.logits(models.policy(), t, false);
+                r.scatter(Forward.logProbs(logits, t), rows, r.logp);
+                r.scatter(Forward.entropy(logits), rows, r.entropy);
                 r.scatter(models.reference().logProbs(t), rows, r.refLogp);
-                r.scatter(PpoForward.values(models.critic().backbone(), models.critic().head(), t, false), rows,
+                r.scatter(Forward.values(models.critic().backbone(), models.critic().head(), t, false), rows,
                         r.values);
                 scope.suppressNotUsedWarning();
             }
         }
-        r.rawScores = models.scorer().score(Arrays.asList(r.prompts), Arrays.asList(r.responses));
+        r.rawScores = models.reward().score(Arrays.asList(r.prompts), Arrays.asList(r.responses));
     }
 
     /** Scores, per-token rewards, GAE; returns each sequence's KL. Logs rollout metrics into {@code m}. */
@@ -186,12 +167,13 @@ public final class PpoIteration implements AutoCloseable {
             }
             r.scores[i] = (float) s;
         }
-        double[] seqKl = PpoRewards.sequenceKl(r.logp, r.refLogp, r.lengths);
+        double[] seqKl = KlEstimator.K1.perSequence(r.logp, r.refLogp, r.lengths);
         r.rewards = PpoRewards.perToken(r.logp, r.refLogp, r.scores, r.lengths, klCoef);
         if (cfg.whitenRewards()) {
-            Gae.whiten(r.rewards, r.lengths, false);
+            Whitening.whiten(r.rewards, r.lengths, false);
         }
-        Gae.Result g = Gae.compute(r.rewards, r.values, r.lengths, cfg.gamma(), cfg.lam());
+        AdvantageEstimator.Advantages g = AdvantageEstimator.GAE.estimate(new AdvantageEstimator.Input(
+                r.rewards, r.values, r.scores, r.lengths, cfg.gamma(), cfg.lam()));
         r.returns = g.returns();
         m.put("score", mean(r.rawScores));
         m.put("score_normalized", mean(r.scores));
@@ -208,7 +190,7 @@ public final class PpoIteration implements AutoCloseable {
             eos += e ? 1 : 0;
         }
         m.put("eos_rate", (double) eos / b);
-        r.advantages = Gae.whiten(g.advantages(), r.lengths);
+        r.advantages = Whitening.whiten(g.advantages(), r.lengths);
         return seqKl;
     }
 
@@ -218,6 +200,7 @@ public final class PpoIteration implements AutoCloseable {
         int mb = cfg.miniBatchSize();
         Map<String, Double> sums = new LinkedHashMap<>();
         int updates = 0;
+        LossScaler scaler = step.scaler();
         long skippedBefore = scaler == null ? 0 : scaler.skipped();
         for (int epoch = 0; epoch < cfg.ppoEpochs(); epoch++) {
             int[] perm = DataOrder.permutation(iterSeed, epoch, b);
@@ -228,30 +211,11 @@ public final class PpoIteration implements AutoCloseable {
                     int[] micro = Arrays.copyOfRange(rows, k, Math.min(rows.length, k + microBatch));
                     microStep(r, micro, r.tokens(micro) / total, sums);
                 }
-                double lr = schedule.lr(optimizer.stepCount());
-                try (NDScope scope = new NDScope()) {
-                    List<NDArray> grads = new ArrayList<>();
-                    for (Parameter p : trainable.values()) {
-                        if (p.getArray().hasGradient()) {
-                            grads.add(p.getArray().getGradient());
-                        }
-                    }
-                    if (scaler == null) {
-                        sums.merge("grad_norm", GradClip.clipGlobalNorm(grads, maxGradNorm), Double::sum);
-                        optimizer.step(lr);
-                    } else {
-                        scaler.unscale(grads);
-                        double norm = GradClip.globalNorm(grads);
-                        if (scaler.update(Double.isFinite(norm))) {
-                            GradClip.clip(grads, maxGradNorm, norm);
-                            sums.merge("grad_norm", norm, Double::sum);
-                            optimizer.step(lr);
-                        } else {
-                            optimizer.zeroGrad(); // fp16 overflow: skip this update, the scale halved
-                        }
-                    }
-                    scope.suppressNotUsedWarning();
-                }
+                double lr = schedule.lr(step.optimizer().stepCount());
+                OptimizerStep.Outcome o = step.apply(lr, step.stepsDone() + 1);
+                if (o.taken()) {
+                    sums.merge("grad_norm", o.gradNorm(), Double::sum);
+                } // else an fp16 overflow: the update was skipped and the scale halved
                 m.put("lr", lr);
                 updates++;
             }
@@ -263,8 +227,7 @@ public final class PpoIteration implements AutoCloseable {
             if (sums.containsKey("grad_norm")) {
                 m.put("grad_norm", taken > 0 ? sums.get("grad_norm") / taken : Double.NaN);
             }
-            m.put("loss_scale", scaler.scale());
-            m.put("skipped_steps", (double) scaler.skipped());
+            step.putScalerMetrics(m);
         }
     }
 
@@ -287,23 +250,20 @@ public final class PpoIteration implements AutoCloseable {
             NDArray pg;
             NDArray vf;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                try (Autocast ac = half == null ? null : half.open(mgr, true)) {
-                    logp = PpoForward.logProbs(PpoForward.logits(models.policy(), t, training), t);
-                    values = PpoForward.values(models.critic().backbone(), models.critic().head(), t, training);
+                try (Autocast ac = step.autocast(mgr, true)) {
+                    logp = Forward.logProbs(Forward.logits(models.policy(), t, training), t);
+                    values = Forward.values(models.critic().backbone(), models.critic().head(), t, training);
                 }
-                pg = PpoLoss.policy(logp, oldLogp, adv, mask, cfg.cliprange());
+                pg = PolicyLoss.clipped(logp, oldLogp, adv, mask, cfg.cliprange());
                 vf = PpoLoss.value(values, oldValues, ret, mask, cfg.cliprangeValue());
-                double factor = weight * (scaler == null ? 1.0 : scaler.scale());
-                gc.backward(Ops.mul(pg.add(Ops.mul(vf, cfg.vfCoef())), factor));
+                step.backward(gc, pg.add(Ops.mul(vf, cfg.vfCoef())), weight);
             }
-            if (half != null) {
-                half.moveGradients();
-            }
+            step.afterBackward();
             NDArray diff = logp.stopGradient().sub(oldLogp);
             float w = (float) weight;
             add(sums, "policy_loss", pg.getFloat() * w);
             add(sums, "value_loss", vf.getFloat() * w);
-            add(sums, "clipfrac", PpoLoss.clipFraction(logp.stopGradient(), oldLogp, mask, cfg.cliprange())
+            add(sums, "clipfrac", PolicyLoss.clipFraction(logp.stopGradient(), oldLogp, mask, cfg.cliprange())
                     .getFloat() * w);
             NDArray vOut = values.stopGradient().sub(oldValues).abs().gt(cfg.cliprangeValue().floatValue())
                     .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
@@ -358,13 +318,61 @@ public final class PpoIteration implements AutoCloseable {
     /** Frees the optimizer state. */
     @Override
     public void close() {
-        optimizer.close();
-        if (half != null) {
-            half.close();
-        }
+        step.close();
     }
 
     /** An iteration's metrics and its rollout (for samples and tests). */
     public record Result(Map<String, Double> metrics, Rollout rollout) {
+    }
+
+    /** Collects the parts of a {@link PpoIteration}; unset: AdamW defaults, lr 1e-5 constant. */
+    public static final class Builder {
+        private final PpoConfig cfg;
+        private final PpoModels models;
+        private AdamW.Config adam = AdamW.Config.defaults();
+        private LrSchedule schedule = new LrSchedule(dev.align4j.core.train.SchedulerType.CONSTANT, 1e-5, 0, 1);
+        private double maxGradNorm = 1.0;
+        private int microBatch = 8;
+        private int forwardBatch = 8;
+        private int eosId = -1;
+        private RewardStats stats;
+        private Double fp16InitialScale;
+
+        private Builder(PpoConfig cfg, PpoModels models) {
+            this.cfg = cfg;
+            this.models = models;
+        }
+
+        public Builder optAdam(AdamW.Config v) { adam = v; return this; }
+
+        public Builder optSchedule(LrSchedule v) { schedule = v; return this; }
+
+        public Builder optMaxGradNorm(double v) { maxGradNorm = v; return this; }
+
+        /** Sequences per forward/backward (a mini-batch's gradient is summed over them). */
+        public Builder optMicroBatch(int v) { microBatch = v; return this; }
+
+        /** Sequences per no-gradient forward when scoring. */
+        public Builder optForwardBatch(int v) { forwardBatch = v; return this; }
+
+        /** End-of-sequence id (-1 for none). */
+        public Builder optEosId(int v) { eosId = v; return this; }
+
+        /** Reward normalisation, or null to use raw scores. */
+        public Builder optRewardStats(RewardStats v) { stats = v; return this; }
+
+        /**
+         * fp16 mixed precision for the updates (float16 copies of policy and critic, float32 masters,
+         * dynamic loss scaling starting at {@code initialScale}; null: fp32). Rollouts stay float32.
+         */
+        public Builder optFp16(Double initialScale) { fp16InitialScale = initialScale; return this; }
+
+        public PpoIteration build() {
+            if (microBatch < 1 || forwardBatch < 1) {
+                throw new IllegalArgumentException("micro and forward batch sizes must be >= 1, got " + microBatch
+                        + " and " + forwardBatch);
+            }
+            return new PpoIteration(this);
+        }
     }
 }

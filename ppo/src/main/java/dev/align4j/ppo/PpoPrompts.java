@@ -52,14 +52,7 @@ public record PpoPrompts(List<List<Message>> messages, List<int[]> ids, String d
 
     /** BOS (if the template wants it) + rendered prompt + assistant prefix. */
     public static int[] encode(Tokenizer tok, ChatTemplate template, List<Message> prompt) {
-        int[] body = tok.encode(template.renderPrompt(prompt));
-        if (!template.bos()) {
-            return body;
-        }
-        int[] out = new int[body.length + 1];
-        out[0] = tok.bosId();
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
+        return dev.align4j.core.run.SamplesFile.promptIds(tok, template.renderPrompt(prompt), template.bos());
     }
 
     /** The last {@code max} tokens, keeping a leading BOS. */

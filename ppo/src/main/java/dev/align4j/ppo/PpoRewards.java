@@ -39,14 +39,8 @@ public final class PpoRewards {
         return out;
     }
 
-    /** Per-row sum over valid tokens of logp - ref_logp (the k1 KL of each sequence). */
+    /** Per-row sum over valid tokens of logp - ref_logp (the k1 KL of each sequence; rl's KlEstimator.K1). */
     public static double[] sequenceKl(float[][] logp, float[][] refLogp, int[] lengths) {
-        double[] out = new double[logp.length];
-        for (int i = 0; i < logp.length; i++) {
-            for (int t = 0; t < lengths[i]; t++) {
-                out[i] += logp[i][t] - refLogp[i][t];
-            }
-        }
-        return out;
+        return dev.align4j.rl.KlEstimator.K1.perSequence(logp, refLogp, lengths);
     }
 }

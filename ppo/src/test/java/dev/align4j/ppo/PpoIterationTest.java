@@ -10,6 +10,8 @@ import dev.align4j.core.peft.Peft;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
 import dev.align4j.core.train.AdamW;
+import dev.align4j.rl.Reference;
+import dev.align4j.rl.RewardFunction;
 import dev.align4j.core.train.LrSchedule;
 import dev.align4j.core.train.SchedulerType;
 
@@ -35,7 +37,7 @@ class PpoIterationTest {
     }
 
     /** Counts token 3 in each response: a reward the policy can raise by itself. */
-    private static final Scorer COUNT_3 = (ps, rs) -> {
+    private static final RewardFunction COUNT_3 = (ps, rs) -> {
         float[] out = new float[rs.size()];
         for (int i = 0; i < rs.size(); i++) {
             for (int t : rs.get(i)) {
@@ -51,9 +53,15 @@ class PpoIterationTest {
     }
 
     private static PpoIteration iteration(PpoConfig cfg, CausalLM policy, Map<String, Parameter> trainable,
-            Reference ref, Scorer scorer, Critic critic, double lr) {
-        return new PpoIteration(cfg, new PpoModels(policy, trainable, ref, scorer, critic),
-                AdamW.Config.defaults(), new LrSchedule(SchedulerType.CONSTANT, lr, 0, 100), 1.0, 4, 8, -1, null);
+            Reference ref, RewardFunction scorer, Critic critic, double lr) {
+        return iteration(cfg, policy, trainable, ref, scorer, critic, lr, null);
+    }
+
+    private static PpoIteration iteration(PpoConfig cfg, CausalLM policy, Map<String, Parameter> trainable,
+            Reference ref, RewardFunction scorer, Critic critic, double lr, Double fp16Scale) {
+        return PpoIteration.builder(cfg, new PpoModels(policy, trainable, ref, scorer, critic))
+                .optAdam(AdamW.Config.defaults()).optSchedule(new LrSchedule(SchedulerType.CONSTANT, lr, 0, 100))
+                .optMaxGradNorm(1.0).optMicroBatch(4).optForwardBatch(8).optEosId(-1).optFp16(fp16Scale).build();
     }
 
     @Test
@@ -74,7 +82,7 @@ class PpoIterationTest {
             Map<String, float[]> rmBefore = PpoFixtures.snapshot(rmBackbone.namedParameters());
             Map<String, float[]> criticBefore = PpoFixtures.snapshot(critic.parameters());
             // the scorer reads a frozen model, as the reward model does
-            Scorer scorer = (ps, rs) -> {
+            RewardFunction scorer = (ps, rs) -> {
                 float[] out = new float[rs.size()];
                 for (int i = 0; i < rs.size(); i++) {
                     int[] seq = rs.get(i);
@@ -162,10 +170,7 @@ class PpoIterationTest {
                 Map<String, float[]> before = PpoFixtures.snapshot(policy.namedParameters());
                 List<Double> scores = new ArrayList<>();
                 try (PpoIteration it = iteration(config(0.01, 2), policy, trainable, Reference.of(ref), COUNT_3,
-                        critic, 1e-2)) {
-                    if (scale > 0) {
-                        it.enableFp16(scale);
-                    }
+                        critic, 1e-2, scale > 0 ? scale : null)) {
                     int iterations = scale > 1e6 ? 1 : 6;
                     for (int i = 0; i < iterations; i++) {
                         Map<String, Double> mm = it.run(prompts(16, 100 + i), 21, i).metrics();

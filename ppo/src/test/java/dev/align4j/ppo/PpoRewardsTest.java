@@ -31,7 +31,7 @@ class PpoRewardsTest {
     @Test
     void whiteningRewardsKeepsTheirMeanAndGivesUnitStd() {
         float[][] x = {{1f, 3f, 99f}, {5f, 99f, 99f}};
-        Gae.whiten(x, new int[] {2, 1}, false);
+        dev.align4j.rl.Whitening.whiten(x, new int[] {2, 1}, false);
         // valid 1, 3, 5: mean 3, sample std 2 -> (x - 3) / 2 + 3; padding untouched
         assertThat(x[0][0]).isCloseTo(2f, within(1e-5f));
         assertThat(x[0][1]).isCloseTo(3f, within(1e-5f));

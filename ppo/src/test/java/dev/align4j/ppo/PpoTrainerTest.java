@@ -9,6 +9,7 @@ import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.Checkpoint;
 
 import java.io.IOException;
@@ -41,28 +42,28 @@ class PpoTrainerTest {
         Interrupts.clear();
     }
 
-    private static PpoTrainer.Result train(Path out, String resume) {
-        return new PpoTrainer(PpoFixtures.args(out).resumeFromCheckpoint(resume).build(),
-                PeftConfig.of(PeftMethod.FULL), PpoFixtures.config(policy, rm, prompts, 2)).train();
+    private static RunResult train(Path out, String resume) {
+        return PpoTrainer.train(PpoFixtures.args(out).resumeFromCheckpoint(resume).build(),
+                PeftConfig.of(PeftMethod.FULL), PpoFixtures.config(policy, rm, prompts, 2));
     }
 
     @Test
     void interruptedAndResumedEqualsUninterrupted() throws IOException {
         Path straight = tmp.resolve("straight");
-        PpoTrainer.Result a = train(straight, null);
-        assertThat(a.iterations()).isEqualTo(2);
+        RunResult a = train(straight, null);
+        assertThat(a.steps()).isEqualTo(2);
         assertThat(a.interrupted()).isFalse();
 
         Path split = tmp.resolve("split");
         Interrupts.request(); // Ctrl-C before the loop: one iteration runs, then checkpoint and stop
-        PpoTrainer.Result b1 = train(split, null);
+        RunResult b1 = train(split, null);
         assertThat(b1.interrupted()).isTrue();
-        assertThat(b1.iterations()).isEqualTo(1);
+        assertThat(b1.steps()).isEqualTo(1);
         assertThat(b1.modelDir()).isNull();
         assertThat(Checkpoint.latest(Checkpoint.dir(split)).orElseThrow().getFileName().toString()).isEqualTo("step-1");
         Interrupts.clear();
-        PpoTrainer.Result b2 = train(split, "latest");
-        assertThat(b2.iterations()).isEqualTo(2);
+        RunResult b2 = train(split, "latest");
+        assertThat(b2.steps()).isEqualTo(2);
 
         assertThat(Files.readAllBytes(split.resolve("model/model.safetensors")))
                 .isEqualTo(Files.readAllBytes(straight.resolve("model/model.safetensors")));
@@ -83,7 +84,7 @@ class PpoTrainerTest {
     @Test
     void writesModelBundleSamplesAndRunFiles() throws IOException {
         Path out = tmp.resolve("outputs");
-        PpoTrainer.Result r = train(out, null);
+        RunResult r = train(out, null);
         assertThat(r.modelDir()).isEqualTo(out.resolve("model"));
         JsonNode prov = Json.mapper().readTree(out.resolve("model/provenance.json").toFile());
         assertThat(prov.get("method").asText()).isEqualTo("ppo");
@@ -103,21 +104,21 @@ class PpoTrainerTest {
     @Test
     void loraPolicyTrainsAgainstItsAdapterFreeBase() {
         Path out = tmp.resolve("lora");
-        PpoTrainer.Result r = new PpoTrainer(PpoFixtures.args(out).learningRate(1e-2).build(),
+        RunResult r = PpoTrainer.train(PpoFixtures.args(out).learningRate(1e-2).build(),
                 PeftConfig.lora(PeftMethod.LORA, 4, 8, List.of("all-linear")),
-                PpoFixtures.config(policy, rm, prompts, 1)).train();
-        assertThat(r.lastMetrics().get("kl")).isEqualTo(0.0); // LoRA B starts at zero: policy == reference
+                PpoFixtures.config(policy, rm, prompts, 1));
+        assertThat(r.metrics().get("kl")).isEqualTo(0.0); // LoRA B starts at zero: policy == reference
         assertThat(r.modelDir().resolve("model.safetensors")).exists();
     }
 
     @Test
     void badInputWritesNothing() {
         Path out = tmp.resolve("bad");
-        assertThatThrownBy(() -> new PpoTrainer(PpoFixtures.args(out).build(), PeftConfig.of(PeftMethod.FULL),
-                PpoFixtures.config(policy, policy, prompts, 1)).train())
+        assertThatThrownBy(() -> PpoTrainer.train(PpoFixtures.args(out).build(), PeftConfig.of(PeftMethod.FULL),
+                PpoFixtures.config(policy, policy, prompts, 1)))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("not a reward model folder");
-        assertThatThrownBy(() -> new PpoTrainer(PpoFixtures.args(out).build(), PeftConfig.of(PeftMethod.FULL),
-                PpoFixtures.config(policy, rm, tmp.resolve("missing.jsonl"), 1)).train())
+        assertThatThrownBy(() -> PpoTrainer.train(PpoFixtures.args(out).build(), PeftConfig.of(PeftMethod.FULL),
+                PpoFixtures.config(policy, rm, tmp.resolve("missing.jsonl"), 1)))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("prompts: file not found");
         assertThat(out).doesNotExist();
     }

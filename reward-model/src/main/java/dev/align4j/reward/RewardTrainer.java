@@ -2,20 +2,12 @@ package dev.align4j.reward;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.io.Hashing;
-import dev.align4j.core.model.CausalLM;
-import dev.align4j.core.peft.Adapters;
-import dev.align4j.core.peft.Lora;
-import dev.align4j.core.peft.Peft;
-import dev.align4j.core.peft.PeftMethod;
+import dev.align4j.core.run.RunFiles;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.Devices;
 import dev.align4j.core.train.StepOutput;
-import dev.align4j.core.train.TrainResult;
-import dev.align4j.core.train.TrainingEngine;
-import dev.align4j.core.train.TrainingListener;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.bundle.RewardStats;
@@ -30,14 +22,10 @@ import dev.align4j.datasets.tokenize.TokenizedPreference;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Trains a reward model on preference pairs with the shared {@link TrainingEngine}: each micro-batch
@@ -45,42 +33,30 @@ import java.util.Map;
  * {@link RewardLoss#bradleyTerry} (plus {@link RewardLoss#centering} when its coefficient is set).
  * The head always trains; the backbone trains as the {@code PeftConfig} says.
  *
- * <p>After the last step it scores every training response to get {@link RewardStats} and writes
- * {@code output_dir/model} (a {@link RewardBundle} folder with provenance.json; LoRA is merged into
- * it) and, for LoRA, {@code output_dir/adapter}. The model is the one after the last step; the best
- * checkpoint by eval_accuracy stays under {@code checkpoints/}.
+ * <p>{@link #prepare} validates and returns a {@link RewardRun}, which trains through the shared run
+ * lifecycle; after the last step it scores every training response to get {@link RewardStats} and
+ * writes {@code output_dir/model} (a {@link RewardBundle} folder with provenance.json; LoRA is merged
+ * into it) and, for LoRA, {@code output_dir/adapter}. The model is the one after the last step; the
+ * best checkpoint by eval_accuracy stays under {@code checkpoints/}.
  */
 public final class RewardTrainer {
 
     private static final Logger LOG = LogManager.getLogger(RewardTrainer.class);
     /** The folder of the final model inside output_dir. */
     public static final String MODEL_DIR = "model";
-    public static final String ADAPTER_DIR = "adapter";
-
-    /**
-     * What a run did.
-     *
-     * @param train the engine's result
-     * @param trainMetrics metrics of the final model over every training pair ({@code train_*})
-     * @param evalMetrics final validation metrics ({@code eval_*}); empty without a validation set
-     */
-    public record Result(Path modelDir, TrainResult train, Map<String, Double> trainMetrics,
-            Map<String, Double> evalMetrics, RewardStats stats, int trainPairs, int valPairs, int skipped,
-            int truncated, double seconds) {
-    }
 
     private RewardTrainer() {
     }
 
     /** Pairs read, split and tokenized, checked before anything is written. */
-    private record Prepared(List<TokenizedPreference> train, List<TokenizedPreference> val, int skipped,
+    record Prepared(List<TokenizedPreference> train, List<TokenizedPreference> val, int skipped,
             int truncated, String dataHash) {
     }
 
     /** Validates, trains and saves; see the class doc. */
-    public static Result train(RewardSettings s) {
-        try (Session session = prepare(s)) {
-            return session.train();
+    public static RunResult train(RewardSettings s) {
+        try (RewardRun run = prepare(s)) {
+            return run.train();
         }
     }
 
@@ -88,8 +64,7 @@ public final class RewardTrainer {
      * Reads, splits and tokenizes the data and loads the model, writing nothing: a bad record, a
      * missing model or a max_length over the context stops here (DESIGN.md: no output for a bad run).
      */
-    public static Session prepare(RewardSettings s) {
-        long start = System.nanoTime();
+    public static RewardRun prepare(RewardSettings s) {
         RewardConfig cfg = s.reward();
         Path dataFile = Path.of(cfg.data());
         if (!Files.isRegularFile(dataFile)) {
@@ -109,6 +84,7 @@ public final class RewardTrainer {
         if (split.train().isEmpty()) {
             throw new UserInputException(dataFile + ": no training pairs");
         }
+        RunFiles.validate(s.args());
         Device device = Devices.resolve(s.args().device());
         ModelBundle base = ModelBundle.load(Path.of(cfg.model()), device, cfg.template());
         RewardBundle rm;
@@ -124,121 +100,12 @@ public final class RewardTrainer {
         Prepared p = new Prepared(train, val, ds.skipped(), enc.truncatedCount(), Hashing.sha256(dataFile));
         LOG.info("reward data: {} train pairs, {} validation, {} skipped, {} cut to max_length {}",
                 train.size(), val.size(), p.skipped(), p.truncated(), cfg.maxLength());
-        return new Session(s, rm, p, start);
-    }
-
-    /** A validated run, ready to {@link #train()}; closing frees the model. */
-    public static final class Session implements AutoCloseable {
-        private final RewardSettings settings;
-        private final RewardBundle rm;
-        private final Prepared prepared;
-        private final long start;
-
-        private Session(RewardSettings settings, RewardBundle rm, Prepared prepared, long start) {
-            this.settings = settings;
-            this.rm = rm;
-            this.prepared = prepared;
-            this.start = start;
-        }
-
-        public int trainPairs() {
-            return prepared.train().size();
-        }
-
-        public int valPairs() {
-            return prepared.val().size();
-        }
-
-        public Result train() {
-            return run(settings, rm, prepared, start);
-        }
-
-        @Override
-        public void close() {
+        try {
+            return new RewardRun(s, rm, p);
+        } catch (RuntimeException e) {
             rm.close();
+            throw e;
         }
-    }
-
-    private static Result run(RewardSettings s, RewardBundle rm, Prepared p, long start) {
-        RewardConfig cfg = s.reward();
-        CausalLM model = rm.base().model();
-        boolean lora = s.peft().method() == PeftMethod.LORA || s.peft().method() == PeftMethod.QLORA;
-        String baseHash = lora ? Adapters.baseModelHash(model) : null;
-        Map<String, Parameter> trainable = new LinkedHashMap<>(Peft.apply(model, s.peft(), rm.base().manager()));
-        trainable.putAll(rm.headParameters());
-        Map<String, Parameter> all = new LinkedHashMap<>();
-        rm.parameters().forEach((k, v) -> {
-            if (v.isInitialized()) {
-                all.put(k, v); // QLoRA leaves the dense copies of quantized weights uninitialised
-            }
-        });
-        double coef = cfg.centerRewardsCoefficient();
-        boolean dropout = !cfg.disableDropout();
-        int evalBatch = s.args().perDeviceEvalBatchSize();
-        Map<String, Double> lastEval = new LinkedHashMap<>();
-        TrainingEngine<RewardBatch> engine = TrainingEngine.<RewardBatch>builder()
-                .setParameters(trainable)
-                .optModelParameters(all)
-                .setArgs(s.args())
-                .setData(new RewardData(p.train(), s.args().perDeviceTrainBatchSize(), rm.base().tokenizer().padId(),
-                        cfg.useMargin(), p.dataHash()))
-                .setLoss((batch, mgr) -> step(rm, batch, coef, dropout))
-                .optEval(p.val().isEmpty() ? null : (step, mgr) -> {
-                    RewardMetrics.Scores sc = RewardMetrics.score(rm, p.val(), evalBatch);
-                    Map<String, Double> m = RewardMetrics.of(sc.chosen(), sc.rejected(),
-                            cfg.useMargin() ? sc.margins() : null, coef, "eval_");
-                    lastEval.clear();
-                    lastEval.putAll(m);
-                    return m;
-                })
-                .optListener(new TrainingListener() {
-                    @Override
-                    public boolean onStep(long step, Map<String, Double> metrics) {
-                        return !Interrupts.requested();
-                    }
-                })
-                .optRunConfig(s.toTree())
-                .build();
-        TrainResult tr = engine.run();
-
-        RewardMetrics.Scores sc = RewardMetrics.score(rm, p.train(), evalBatch);
-        Map<String, Double> trainMetrics = RewardMetrics.of(sc.chosen(), sc.rejected(),
-                cfg.useMargin() ? sc.margins() : null, coef, "train_");
-        float[] responses = new float[2 * sc.size()];
-        System.arraycopy(sc.chosen(), 0, responses, 0, sc.size());
-        System.arraycopy(sc.rejected(), 0, responses, sc.size(), sc.size());
-        rm.setStats(RewardStats.of(responses, "chosen and rejected responses of the " + sc.size() + " training pairs"));
-
-        Path out = Path.of(s.args().outputDir());
-        if (lora) {
-            try {
-                Adapters.save(out.resolve(ADAPTER_DIR), model, s.peft(), baseHash);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot save the adapter to " + out.resolve(ADAPTER_DIR), e);
-            }
-            Lora.merge(model);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("method", "reward");
-        prov.put("base_model", cfg.model());
-        prov.put("data", cfg.data());
-        prov.put("data_hash", p.dataHash());
-        prov.put("seed", s.args().seed());
-        prov.put("steps", tr.steps());
-        prov.put("train_pairs", p.train().size());
-        prov.put("val_pairs", p.val().size());
-        prov.put("train_metrics", trainMetrics);
-        prov.put("eval_metrics", lastEval);
-        prov.put("reward_stats", rm.stats());
-        prov.put("created_at", Instant.now().toString());
-        prov.put("config", s.toTree());
-        Path modelDir = out.resolve(MODEL_DIR);
-        rm.save(modelDir, cfg, prov);
-        LOG.info("reward model saved to {} (train accuracy {}, eval {})", modelDir,
-                trainMetrics.get("train_accuracy"), lastEval.get("eval_accuracy"));
-        return new Result(modelDir, tr, trainMetrics, Map.copyOf(lastEval), rm.stats(), p.train().size(),
-                p.val().size(), p.skipped(), p.truncated(), seconds);
     }
 
     /** One micro-batch: rewards of 2B sequences, loss of the B pairs, host-side metrics. */

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.Json;
+import dev.align4j.core.run.RunResult;
+import dev.align4j.core.run.RunStatus;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.bundle.RewardStats;
@@ -52,13 +54,18 @@ class RewardTrainerTest {
         assertThat(s.args().metricForBestModel()).isEqualTo("eval_accuracy");
         assertThat(s.args().greaterIsBetter()).isTrue();
 
-        RewardTrainer.Result r = RewardTrainer.train(s);
-
-        assertThat(r.trainPairs()).isEqualTo(160);
-        assertThat(r.valPairs()).isEqualTo(40);
-        assertThat(r.evalMetrics().get("eval_accuracy")).isGreaterThan(0.95);
-        assertThat(r.trainMetrics().get("train_accuracy")).isGreaterThan(0.95);
-        assertThat(r.evalMetrics().get("eval_margin")).isPositive();
+        RunResult r;
+        RewardStats finalStats;
+        try (RewardRun run = RewardTrainer.prepare(s)) {
+            assertThat(run.trainPairs()).isEqualTo(160);
+            assertThat(run.valPairs()).isEqualTo(40);
+            r = run.train();
+            finalStats = run.stats();
+        }
+        assertThat(r.status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(r.metrics().get("eval_accuracy")).isGreaterThan(0.95);
+        assertThat(r.metrics().get("train_accuracy")).isGreaterThan(0.95);
+        assertThat(r.metrics().get("eval_margin")).isPositive();
         assertThat(out.resolve("metrics.jsonl")).content().contains("\"accuracy\"", "\"eval_accuracy\"",
                 "\"chosen_mean\"", "\"rejected_std\"");
         assertThat(out.resolve("config.json")).content().contains("\"center_rewards_coefficient\"");
@@ -73,7 +80,7 @@ class RewardTrainerTest {
             List<PreferenceExample> all = DatasetLoader.load(data).as(PreferenceExample.class);
             RewardMetrics.Scores sc = RewardMetrics.score(rm, RewardTrainer.encode(rm, all), 16);
             RewardStats stats = Json.read(model.resolve(RewardBundle.STATS), RewardStats.class);
-            assertThat(stats).isEqualTo(r.stats());
+            assertThat(stats).isEqualTo(finalStats);
             assertThat(stats.count()).isEqualTo(320);
             assertThat(RewardMetrics.of(sc.chosen(), sc.rejected(), null, 0, "").get("accuracy")).isGreaterThan(0.95);
         }

@@ -45,7 +45,7 @@ public final class Pretrainer {
     }
 
     /** Tokenizes, chunks and builds or loads the model; writes nothing. */
-    public static PreparedRun prepare(TrainingArgs args, PretrainConfig cfg, List<Text> texts) {
+    public static LmRun prepare(TrainingArgs args, PretrainConfig cfg, List<Text> texts) {
         Device device = Devices.resolve(args.device());
         ModelBundle bundle;
         if (cfg.model() != null) {
@@ -67,7 +67,7 @@ public final class Pretrainer {
         }
     }
 
-    private static PreparedRun prepared(TrainingArgs args, PretrainConfig cfg, List<Text> texts, ModelBundle bundle) {
+    private static LmRun prepared(TrainingArgs args, PretrainConfig cfg, List<Text> texts, ModelBundle bundle) {
         int ctx = bundle.config().contextLength();
         if (cfg.seqLen() > ctx) {
             throw SftConfig.bad("seq_len", cfg.seqLen() + " exceeds the model's context_length " + ctx);
@@ -89,7 +89,8 @@ public final class Pretrainer {
         List<TokenizedExample> from = split.validation().isEmpty() ? split.train() : split.validation();
         for (TokenizedExample ex : from.subList(0, Math.min(cfg.numSamples(), from.size()))) {
             int[] ids = Arrays.copyOf(ex.inputIds(), Math.min(cfg.samplePromptTokens(), ex.length() - 1));
-            prompts.add(new Samples.Prompt(tok.decode(ids), ids));
+            String text = tok.decode(ids);
+            prompts.add(new Samples.Prompt(text, text, ids));
         }
         StringBuilder hashed = new StringBuilder();
         for (Text t : texts) {
@@ -99,12 +100,11 @@ public final class Pretrainer {
         LmTrainer.Data data = new LmTrainer.Data(split.train(), split.validation(), LmBatches.Layout.PLAIN,
                 cfg.seqLen(), dataHash, prompts);
         PeftConfig full = PeftConfig.of(PeftMethod.FULL);
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("stage", "pretrain");
-        prov.put("base_model", cfg.model());
-        prov.put("texts", texts.stream().map(Text::name).toList());
-        prov.put("train_sequences", split.train().size());
-        return new PreparedRun(args, full, bundle, data, ConfigLoader.toTree(args, cfg), prov,
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("train_sequences", split.train().size());
+        LmRun.Origin origin = new LmRun.Origin("pretrain", cfg.model(), texts.stream().map(Text::name).toList(),
+                extra);
+        return new LmRun(args, full, bundle, data, ConfigLoader.toTree(args, cfg), origin,
                 new Samples.Settings(cfg.sampleMaxNewTokens(), cfg.sampleTemperature()));
     }
 

@@ -140,14 +140,8 @@ public record SftData(List<SftExample> train, List<SftExample> validation, DataF
                         ? last.content() + "\n\n" + last.input() : last.content();
                 rendered = template.renderPrompt(prompt);
             }
-            int[] body = tok.encode(rendered);
-            int[] ids = body;
-            if (template.bos()) {
-                ids = new int[body.length + 1];
-                ids[0] = tok.bosId();
-                System.arraycopy(body, 0, ids, 1, body.length);
-            }
-            out.add(new Samples.Prompt(shown, ids));
+            int[] ids = dev.align4j.core.run.SamplesFile.promptIds(tok, rendered, template.bos());
+            out.add(new Samples.Prompt(shown, rendered, ids));
         }
         return out;
     }

@@ -8,6 +8,7 @@ import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.tokenizer.Tokenizer;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.Devices;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
@@ -28,12 +29,12 @@ import java.util.Map;
 /**
  * Supervised fine-tuning. In two steps so that a command can validate everything before it creates
  * the run folder: {@link #prepare} reads the data, builds or loads the model and tokenizes (any bad
- * input throws a {@code UserInputException} and nothing is written), then {@link PreparedRun#train}
- * runs {@link LmTrainer} and saves model, adapter, provenance and samples.
+ * input throws a {@code UserInputException} and nothing is written), then {@link LmRun#train} goes
+ * through core's run lifecycle and saves model, adapter, provenance and samples.
  *
  * <pre>{@code
  * try (PreparedRun run = SftTrainer.prepare(args, peft, sft)) {
- *     LmTrainer.Outcome out = run.train();
+ *     RunResult out = run.train();
  * }
  * }</pre>
  */
@@ -45,7 +46,7 @@ public final class SftTrainer {
     }
 
     /** Reads, builds and tokenizes; writes nothing. */
-    public static PreparedRun prepare(TrainingArgs args, PeftConfig peft, SftConfig cfg) {
+    public static LmRun prepare(TrainingArgs args, PeftConfig peft, SftConfig cfg) {
         Device device = Devices.resolve(args.device());
         SftData data = SftData.load(cfg, args.seed());
         ModelBundle bundle = cfg.model() != null ? loadModel(cfg, device) : freshModel(cfg, data, device, args.seed());
@@ -57,7 +58,7 @@ public final class SftTrainer {
         }
     }
 
-    private static PreparedRun prepared(TrainingArgs args, PeftConfig peft, SftConfig cfg, SftData data,
+    private static LmRun prepared(TrainingArgs args, PeftConfig peft, SftConfig cfg, SftData data,
             ModelBundle bundle) {
         ModelConfig mc = bundle.config();
         if (cfg.cutoffLen() > mc.contextLength()) {
@@ -81,14 +82,13 @@ public final class SftTrainer {
             LOG.warn("val_set_size is 0: samples.jsonl uses training prompts");
         }
         LmTrainer.Data lm = new LmTrainer.Data(train, val, layout, cfg.cutoffLen(), data.dataHash(), prompts);
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("stage", "sft");
-        prov.put("base_model", cfg.model());
-        prov.put("data_files", data.files().stream().map(Path::toString).toList());
-        prov.put("train_examples", train.size());
-        prov.put("validation_examples", val.size());
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("train_examples", train.size());
+        extra.put("validation_examples", val.size());
+        LmRun.Origin origin = new LmRun.Origin("sft", cfg.model(),
+                data.files().stream().map(Path::toString).toList(), extra);
         ObjectNode resolved = ConfigLoader.toTree(args, peft, cfg);
-        return new PreparedRun(args, peft, bundle, lm, resolved, prov,
+        return new LmRun(args, peft, bundle, lm, resolved, origin,
                 new Samples.Settings(cfg.sampleMaxNewTokens(), cfg.sampleTemperature()));
     }
 

@@ -7,6 +7,8 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.peft.PeftConfig;
+import dev.align4j.core.run.PreparedRun;
+import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
 
@@ -77,8 +79,8 @@ class SftTrainerTest {
             run.train();
         }
         try (PreparedRun run = prepare(data, b, Map.of("max_steps", "6", "resume_from_checkpoint", "latest"))) {
-            LmTrainer.Outcome o = run.train();
-            assertThat(o.result().steps()).isEqualTo(6);
+            RunResult o = run.train();
+            assertThat(o.steps()).isEqualTo(6);
         }
         byte[] straight = Files.readAllBytes(a.resolve("model/model.safetensors"));
         byte[] resumed = Files.readAllBytes(b.resolve("model/model.safetensors"));

@@ -74,6 +74,36 @@ public final class Checkpoint {
         return fin;
     }
 
+    /**
+     * The checkpoint every trainer writes: {@code params}' weights, the {@link OptimizerStep}'s AdamW
+     * state and fp16 scaler ({@value ScalerState#FILE}), then {@code extras}, then state.json.
+     */
+    public static Path save(Path checkpointsDir, TrainState state, Map<String, Parameter> params,
+            OptimizerStep step, Consumer<Path> extras) {
+        Map<String, NDArray> opt = step.optimizer().stateDict();
+        try {
+            return save(checkpointsDir, state, arrays(params), opt, tmp -> {
+                ScalerState.save(tmp, step.scaler());
+                if (extras != null) {
+                    extras.accept(tmp);
+                }
+            });
+        } finally {
+            opt.get("step").close(); // a fresh array per call; m and v are live state
+        }
+    }
+
+    /** Restores what {@link #save(Path, TrainState, Map, OptimizerStep, Consumer)} wrote; returns its state. */
+    public static TrainState restore(Path dir, Map<String, Parameter> params, OptimizerStep step, NDManager base) {
+        TrainState s = readState(dir);
+        try (NDManager scratch = base.newSubManager()) {
+            restoreWeights(dir, params, scratch);
+            restoreOptimizer(dir, step.optimizer(), scratch);
+        }
+        ScalerState.restore(dir, step.scaler());
+        return s;
+    }
+
     /** Complete checkpoints (folders {@code step-N} with a state.json), oldest first. */
     public static List<Path> list(Path checkpointsDir) {
         if (!Files.isDirectory(checkpointsDir)) {

@@ -18,19 +18,16 @@ final class MetricsWindow {
         tokens = stepTokens < 0 || tokens < 0 ? -1 : tokens + stepTokens;
     }
 
-    /** Steps per second in the current window (for the progress bar). */
-    double stepsPerSecond() {
-        return steps / Math.max(1e-9, seconds());
-    }
-
     double seconds() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** The log line for the window ending at {@code step} (lr and grad_norm of its last step), then resets. */
-    Map<String, Object> flush(long step, double epoch, double elapsed) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("step", step);
+    /**
+     * The log line (without its step) for the window ending now: lr and grad_norm of its last
+     * step, averages of the rest; then resets.
+     */
+    Map<String, Double> flush(double epoch, double elapsed) {
+        Map<String, Double> line = new LinkedHashMap<>();
         line.put("epoch", epoch);
         line.put("loss", sums.get("loss") / steps);
         line.put("lr", last.get("lr"));

@@ -4,27 +4,25 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import dev.align4j.core.io.Json;
-import dev.align4j.core.model.Autocast;
+import dev.align4j.core.run.MetricsSink;
+import dev.align4j.core.run.MetricsSinks;
+import dev.align4j.core.run.RunFiles;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.align4j.core.math.Ops;
 
 /**
- * The one training loop that SFT, reward modelling, DPO and PPO reuse. Each optimizer step:
+ * The one training loop of SFT, pretraining, reward modelling and DPO (PPO runs its own iteration
+ * loop on the same parts: {@link OptimizerStep}, {@link Checkpoint}, the sinks). Each optimizer step:
  *
  * <ol>
  *   <li>reseeds the engine RNG from (seed, step), so dropout masks do not depend on where a run
@@ -33,9 +31,16 @@ import dev.align4j.core.math.Ops;
  *       {@code NDScope} (gradient handles and ops on parameters would otherwise attach to the
  *       parameters' manager and leak): builds the batch, opens the JVM's single
  *       {@code GradientCollector}, runs the {@link LossFunction} and backpropagates loss / A;
- *   <li>clips the global gradient norm, takes an {@link AdamW} step at the scheduled rate and
- *       zeroes the gradients.
+ *   <li>{@link OptimizerStep}: unscale (fp16), check, clip the global gradient norm, take an
+ *       {@link AdamW} step at the scheduled rate and zero the gradients.
  * </ol>
+ *
+ * The loop itself is {@link TrainLoop}. Ctrl-C ({@code Interrupts.requested()}, checked after every
+ * step) or a listener returning false ends the run early with a checkpoint and
+ * {@link TrainResult#stopped()}. A non-finite loss (per micro-batch, before the update) or metric
+ * (after it, before any checkpoint) throws {@code core.run.NonFiniteGuard.NonFiniteException}.
+ * Lines go to the sinks of {@code core.run.MetricsSinks#standard} (metrics.jsonl, progress bar)
+ * plus {@link Builder#optSinks}.
  *
  * Metrics leave the step as Java doubles. Every logging_steps a line goes to
  * {@code metrics.jsonl} (step, epoch, loss, lr, grad_norm, tokens_per_s when the source counts
@@ -67,19 +72,20 @@ public final class TrainingEngine<B> {
             "tokens_per_s", "elapsed_s", "loss_scale", "skipped_steps");
 
     /** Checkpoint file with the fp16 loss scaler's state. */
-    public static final String SCALER_FILE = "loss_scaler.json";
+    public static final String SCALER_FILE = ScalerState.FILE;
 
     private static final Logger LOG = LogManager.getLogger(TrainingEngine.class);
 
-    private final Map<String, Parameter> trainable;
-    private final Map<String, Parameter> modelParams;
-    private final TrainingArgs args;
-    private final BatchSource<B> data;
-    private final LossFunction<B> loss;
-    private final EvalFunction eval;
-    private final TrainingListener listener;
+    final Map<String, Parameter> trainable;
+    final Map<String, Parameter> modelParams;
+    final TrainingArgs args;
+    final BatchSource<B> data;
+    final LossFunction<B> loss;
+    final EvalFunction eval;
+    final TrainingListener listener;
     private final Object runConfig;
     private final AdamW.Config adamConfig;
+    private final List<MetricsSink> extraSinks;
 
     private TrainingEngine(Builder<B> b) {
         this.trainable = new LinkedHashMap<>(b.trainable);
@@ -91,19 +97,18 @@ public final class TrainingEngine<B> {
         this.listener = b.listener == null ? new TrainingListener() { } : b.listener;
         this.runConfig = b.runConfig == null ? args : b.runConfig;
         this.adamConfig = b.decayRule == null ? args.adamConfig() : args.adamConfig().withDecay(b.decayRule);
+        this.extraSinks = List.copyOf(b.sinks);
     }
 
     public static <B> Builder<B> builder() {
         return new Builder<>();
     }
 
-    /** Trains to the planned number of steps (or until a listener stops it); see the class doc. */
+    /** Trains to the planned number of steps (or until Ctrl-C or a listener stops it); see the class doc. */
     public TrainResult run() {
         // validate everything before anything is written (DESIGN.md: no output for a bad run)
         Path out = Path.of(args.outputDir());
-        Path ckptDir = Checkpoint.dir(out);
-        Path resumeFrom = args.resumeFromCheckpoint() == null ? null
-                : Checkpoint.resolve(args.resumeFromCheckpoint(), out);
+        Path resumeFrom = RunFiles.validate(args);
         Device device = Devices.resolve(args.device());
         checkParameters(device);
         long perEpoch = data.batchesPerEpoch();
@@ -114,29 +119,28 @@ public final class TrainingEngine<B> {
         LrSchedule schedule = args.schedule(total);
         warnPrecision(device);
 
-        Json.write(out.resolve("config.json"), runConfig);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("seed", args.seed());
-        run.put("data_hash", data.dataHash());
-        run.put("project_version", version());
-        run.put("started_at", Instant.now().toString());
+        Map<String, Object> run = RunFiles.runInfo(args.seed(), data.dataHash());
         run.put("dataset_size", data.size());
         run.put("batches_per_epoch", perEpoch);
         run.put("total_steps", total);
         run.put("trainable_parameters", trainable.values().stream().mapToLong(p -> p.getArray().size()).sum());
         run.put("device", device.toString());
         run.put("resumed_from", resumeFrom == null ? null : resumeFrom.toString());
-        Json.write(out.resolve("run.json"), run);
-        Checkpoint.cleanTemporaries(ckptDir);
+        RunFiles.start(out, runConfig, run);
+        Checkpoint.cleanTemporaries(Checkpoint.dir(out));
 
         Engine.getInstance().setRandomSeed((int) args.seed());
         try (NDManager base = NDManager.newBaseManager(device);
-                AdamW optimizer = new AdamW(trainable, adamConfig)) {
-            Loop loop = new Loop(base, optimizer, schedule, total, perEpoch, out);
+                OptimizerStep optimizer = new OptimizerStep(trainable, adamConfig, args.maxGradNorm(),
+                        args.fp16() ? args.fp16InitialScale() : null, base)) {
+            TrainLoop<B> loop = new TrainLoop<>(this, base, optimizer, schedule, total, perEpoch, out);
             if (resumeFrom != null) {
                 loop.resume(resumeFrom);
             }
-            TrainResult result = loop.train();
+            TrainResult result;
+            try (MetricsSinks sinks = MetricsSinks.standard(out, total, "loss", extraSinks)) {
+                result = loop.train(sinks);
+            }
             listener.onTrainEnd(result);
             return result;
         }
@@ -171,10 +175,6 @@ public final class TrainingEngine<B> {
         }
     }
 
-    static String version() {
-        return dev.align4j.core.Version.project();
-    }
-
     /** Reads a scalar array as a double (any float dtype; fp16 via fp32). */
     static double scalar(NDArray a) {
         float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
@@ -182,260 +182,6 @@ public final class TrainingEngine<B> {
             throw new IllegalArgumentException("expected a scalar, got shape " + a.getShape());
         }
         return v[0];
-    }
-
-    /** Mutable state of one {@link #run()}. */
-    private final class Loop {
-        private final NDManager base;
-        private final AdamW optimizer;
-        private final LrSchedule schedule;
-        private final long total;
-        private final long perEpoch;
-        private final Path out;
-        private final Path ckptDir;
-        private final int accum = args.gradientAccumulationSteps();
-        private long step;
-        private long microBatch;
-        private double wallBefore;
-        private long startNanos = System.nanoTime();
-        private long bestStep = -1;
-        private double bestValue = Double.NaN;
-        private double lastLr;
-        private double lastLoss = Double.NaN;
-        private Path lastCheckpoint;
-        private final MetricsWindow window = new MetricsWindow();
-        private final LossScaler scaler = args.fp16() ? new LossScaler(args.fp16InitialScale()) : null;
-        private final MixedPrecision half;
-
-        Loop(NDManager base, AdamW optimizer, LrSchedule schedule, long total, long perEpoch, Path out) {
-            this.base = base;
-            this.optimizer = optimizer;
-            this.schedule = schedule;
-            this.total = total;
-            this.perEpoch = perEpoch;
-            this.out = out;
-            this.ckptDir = Checkpoint.dir(out);
-            this.half = args.fp16() ? new MixedPrecision(trainable.values(), base) : null;
-        }
-
-        void resume(Path dir) {
-            TrainState s = Checkpoint.readState(dir);
-            try (NDManager scratch = base.newSubManager()) {
-                Checkpoint.restoreWeights(dir, modelParams, scratch);
-                Checkpoint.restoreOptimizer(dir, optimizer, scratch);
-            }
-            if (scaler != null) {
-                Path f = dir.resolve(SCALER_FILE);
-                if (java.nio.file.Files.isRegularFile(f)) {
-                    ScalerState st = Json.read(f, ScalerState.class);
-                    scaler.restore(st.scale(), st.goodSteps(), st.skippedSteps());
-                } else {
-                    LOG.warn("{} has no {}: the fp16 loss scale restarts at {}", dir, SCALER_FILE, scaler.scale());
-                }
-            }
-            long skippedSteps = scaler == null ? 0 : scaler.skipped();
-            if (optimizer.stepCount() + skippedSteps != s.step()) {
-                throw new IllegalStateException(dir + ": optimizer step " + optimizer.stepCount()
-                        + " does not match state.json step " + s.step());
-            }
-            if (s.seed() != args.seed()) {
-                LOG.warn("resuming a run made with seed {} using seed {}: data order differs", s.seed(), args.seed());
-            }
-            if (!s.dataHash().equals(data.dataHash())) {
-                LOG.warn("resuming on different data: checkpoint data_hash {} vs {}", s.dataHash(), data.dataHash());
-            }
-            step = s.step();
-            microBatch = s.microBatch();
-            wallBefore = s.wallTimeS();
-            lastLr = s.lr();
-            lastCheckpoint = dir;
-            if (s.bestStep() >= 0 && s.bestValue() != null && args.metricForBestModel().equals(s.bestMetric())) {
-                bestStep = s.bestStep();
-                bestValue = s.bestValue();
-            }
-            MetricsLog.truncateAfter(out.resolve("metrics.jsonl"), step);
-            LOG.info("resumed from {} at step {} (micro-batch {})", dir, step, microBatch);
-        }
-
-        TrainResult train() {
-            ProgressBar bar = ProgressBar.forConsole(total);
-            try (MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"))) {
-                boolean go = true;
-                while (step < total && go) {
-                    Map<String, Double> m = oneStep();
-                    go = listener.onStep(step, m);
-                    if (bar != null) {
-                        bar.update(step, m.get("loss"), lastLr, window.stepsPerSecond());
-                    }
-                    boolean last = step == total || !go;
-                    if (step % args.loggingSteps() == 0 || last) {
-                        log.append(window.flush(step, epoch(), elapsed()));
-                    }
-                    boolean improved = false;
-                    if (eval != null && ((args.evalSteps() > 0 && step % args.evalSteps() == 0) || last)) {
-                        improved = evaluate(log);
-                    }
-                    if (improved || last || (args.saveSteps() > 0 && step % args.saveSteps() == 0)) {
-                        log.sync();
-                        save();
-                    }
-                }
-            }
-            if (bar != null) {
-                bar.finish();
-            }
-            Path best = bestStep < 0 ? null : ckptDir.resolve("step-" + bestStep);
-            return new TrainResult(step, lastLoss, lastCheckpoint, best, bestValue);
-        }
-
-        private Map<String, Double> oneStep() {
-            Engine.getInstance().setRandomSeed((int) DataOrder.mix(args.seed(), step));
-            double lr = schedule.lr(step);
-            double stepLoss = 0;
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            long tokens = 0;
-            for (int a = 0; a < accum; a++) {
-                long epochIdx = microBatch / perEpoch;
-                long index = microBatch % perEpoch;
-                try (NDManager mgr = base.newSubManager(); NDScope scope = new NDScope()) {
-                    B batch = data.batch(args.seed(), epochIdx, index, mgr);
-                    StepOutput o;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        if (half == null) {
-                            o = loss.compute(batch, mgr);
-                        } else {
-                            try (Autocast ac = half.open(mgr, true)) {
-                                o = loss.compute(batch, mgr);
-                            }
-                        }
-                        float factor = (float) ((scaler == null ? 1.0 : scaler.scale()) / accum);
-                        gc.backward(factor == 1f ? o.loss() : Ops.mul(o.loss(), factor));
-                    }
-                    if (half != null) {
-                        half.moveGradients();
-                    }
-                    double l = scalar(o.loss());
-                    if (!Double.isFinite(l)) {
-                        throw new IllegalStateException("loss is " + l + " at step " + (step + 1)
-                                + " (epoch " + epochIdx + ", micro-batch " + index + ")");
-                    }
-                    stepLoss += l / accum;
-                    o.arrayMetrics().forEach((k, v) -> metrics.merge(k, scalar(v) / accum, Double::sum));
-                    o.valueMetrics().forEach((k, v) -> metrics.merge(k, v / accum, Double::sum));
-                    long t = data.tokenCount(batch);
-                    tokens = t < 0 || tokens < 0 ? -1 : tokens + t;
-                    scope.suppressNotUsedWarning();
-                }
-                microBatch++;
-            }
-            double gradNorm;
-            try (NDScope scope = new NDScope()) {
-                List<NDArray> grads = new ArrayList<>();
-                for (Parameter p : trainable.values()) {
-                    if (p.getArray().hasGradient()) {
-                        grads.add(p.getArray().getGradient());
-                    }
-                }
-                if (scaler == null) {
-                    gradNorm = GradClip.clipGlobalNorm(grads, args.maxGradNorm());
-                    optimizer.step(lr);
-                } else {
-                    scaler.unscale(grads);
-                    gradNorm = GradClip.globalNorm(grads);
-                    if (scaler.update(Double.isFinite(gradNorm))) {
-                        GradClip.clip(grads, args.maxGradNorm(), gradNorm);
-                        optimizer.step(lr);
-                    } else {
-                        LOG.info("step {}: fp16 gradient overflow, step skipped, loss scale now {}",
-                                step + 1, scaler.scale());
-                        optimizer.zeroGrad();
-                    }
-                }
-                scope.suppressNotUsedWarning();
-            }
-            step++;
-            lastLr = lr;
-            lastLoss = stepLoss;
-            Map<String, Double> result = new LinkedHashMap<>();
-            result.put("loss", stepLoss);
-            result.put("lr", lr);
-            if (Double.isFinite(gradNorm) || scaler == null) {
-                result.put("grad_norm", gradNorm);
-            } // else: an fp16 overflow, the step was skipped and its norm means nothing (skipped_steps counts it)
-            if (scaler != null) {
-                result.put("loss_scale", scaler.scale());
-                result.put("skipped_steps", (double) scaler.skipped());
-            }
-            result.putAll(metrics);
-            window.add(result, tokens);
-            return result;
-        }
-
-        /** Runs eval, logs it, and reports whether metric_for_best_model improved. */
-        private boolean evaluate(MetricsLog log) {
-            Map<String, Double> m;
-            try (NDManager mgr = base.newSubManager(); NDScope scope = new NDScope()) {
-                if (half == null) {
-                    m = new LinkedHashMap<>(eval.evaluate(step, mgr));
-                } else {
-                    try (Autocast ac = half.open(mgr, false)) {
-                        m = new LinkedHashMap<>(eval.evaluate(step, mgr));
-                    }
-                }
-                scope.suppressNotUsedWarning();
-            }
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("step", step);
-            line.put("epoch", epoch());
-            line.putAll(m);
-            log.append(line);
-            Double v = m.get(args.metricForBestModel());
-            if (v == null) {
-                LOG.warn("eval returned no '{}' (got {}): best checkpoint not tracked", args.metricForBestModel(), m.keySet());
-                return false;
-            }
-            boolean better = bestStep < 0 || (args.greaterIsBetter() ? v > bestValue : v < bestValue);
-            if (better) {
-                bestStep = step;
-                bestValue = v;
-            }
-            return better;
-        }
-
-        private void save() {
-            TrainState s = new TrainState(step, epoch(), microBatch, args.seed(), lastLr, total, data.dataHash(),
-                    version(), elapsed(), Instant.now().toString(), bestStep, args.metricForBestModel(),
-                    bestStep < 0 ? null : bestValue);
-            Map<String, NDArray> optState = optimizer.stateDict();
-            try {
-                lastCheckpoint = Checkpoint.save(ckptDir, s, Checkpoint.arrays(modelParams), optState,
-                        tmp -> {
-                            if (scaler != null) {
-                                Json.write(tmp.resolve(SCALER_FILE),
-                                        new ScalerState(scaler.scale(), scaler.goodSteps(), scaler.skipped()));
-                            }
-                            listener.writeCheckpointExtras(tmp, step);
-                        });
-            } finally {
-                optState.get("step").close(); // a fresh array per call; m and v are live state
-            }
-            Checkpoint.prune(ckptDir, args.saveTotalLimit(), bestStep);
-            LOG.info("checkpoint {} (loss {})", lastCheckpoint, lastLoss);
-        }
-
-        private double epoch() {
-            return (double) microBatch / perEpoch;
-        }
-
-        private double elapsed() {
-            return wallBefore + (System.nanoTime() - startNanos) / 1e9;
-        }
-    }
-
-    /** {@code loss_scaler.json} in a checkpoint. */
-    record ScalerState(@com.fasterxml.jackson.annotation.JsonProperty("scale") double scale,
-            @com.fasterxml.jackson.annotation.JsonProperty("good_steps") int goodSteps,
-            @com.fasterxml.jackson.annotation.JsonProperty("skipped_steps") long skippedSteps) {
     }
 
     /** Collects the parts of a {@link TrainingEngine}; {@link #build()} checks the required ones. */
@@ -449,6 +195,7 @@ public final class TrainingEngine<B> {
         private TrainingListener listener;
         private Object runConfig;
         private java.util.function.BiPredicate<String, ai.djl.ndarray.types.Shape> decayRule;
+        private final List<MetricsSink> sinks = new ArrayList<>();
 
         private Builder() {
         }
@@ -478,6 +225,12 @@ public final class TrainingEngine<B> {
         /** Overrides {@link AdamW#DEFAULT_DECAY}. */
         public Builder<B> optDecayRule(java.util.function.BiPredicate<String, ai.djl.ndarray.types.Shape> rule) {
             this.decayRule = rule;
+            return this;
+        }
+
+        /** Sinks that get every step and logged line besides metrics.jsonl and the progress bar. */
+        public Builder<B> optSinks(List<MetricsSink> more) {
+            sinks.addAll(more);
             return this;
         }
 

@@ -20,8 +20,8 @@ import dev.align4j.ppo.Critic;
 import dev.align4j.ppo.PpoConfig;
 import dev.align4j.ppo.PpoIteration;
 import dev.align4j.ppo.PpoModels;
-import dev.align4j.ppo.Reference;
-import dev.align4j.ppo.Scorer;
+import dev.align4j.rl.Reference;
+import dev.align4j.rl.RewardFunction;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +60,7 @@ final class PpoBench {
             Critic critic = new Critic(model(cfg, m, 2), new ScalarHead(cfg.dModel()));
             critic.head().initialize(m, DataType.FLOAT32);
             Map<String, Parameter> trainable = Peft.apply(policy, PeftConfig.of(PeftMethod.FULL), m);
-            Scorer scorer = (prompts, responses) -> score(rmBackbone, rmHead, prompts, responses, m);
+            RewardFunction scorer = (prompts, responses) -> score(rmBackbone, rmHead, prompts, responses, m);
             PpoModels models = new PpoModels(policy, trainable, Reference.of(ref), scorer, critic);
             Random r = new Random(0);
             List<int[]> prompts = new ArrayList<>();
@@ -68,8 +68,9 @@ final class PpoBench {
                 prompts.add(r.ints(promptLen, 0, cfg.vocabSize()).toArray());
             }
             List<Map<String, Double>> runs = new ArrayList<>();
-            try (PpoIteration it = new PpoIteration(ppo, models, AdamW.Config.defaults(),
-                    new LrSchedule(SchedulerType.CONSTANT, 1e-5, 0, 100), 1.0, batch, batch, -1, null)) {
+            try (PpoIteration it = PpoIteration.builder(ppo, models).optAdam(AdamW.Config.defaults())
+                    .optSchedule(new LrSchedule(SchedulerType.CONSTANT, 1e-5, 0, 100)).optMaxGradNorm(1.0)
+                    .optMicroBatch(batch).optForwardBatch(batch).optEosId(-1).build()) {
                 for (int i = 0; i <= timed; i++) {
                     Map<String, Double> mm = it.run(prompts, 0, i).metrics();
                     if (i > 0) {

@@ -1,4 +1,4 @@
-package dev.align4j.ppo;
+package dev.align4j.rl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,30 +15,32 @@ import java.util.List;
  * P + t and is predicted from column P + t - 1. Positions are cumsum(mask) - 1 per row, so padding
  * changes nothing a row sees.
  *
- * <p>Per-token arrays below are (B, R) with zeros past a row's length.
+ * <p>Per-token arrays below are (B, R) with zeros past a row's length. This is the experience
+ * buffer between the roles (rollout, reference, reward, critic): each fills its fields in turn, so
+ * they are public and mutable by design; {@link Rollouts#generate} makes one.
  */
 public final class Rollout {
 
-    final int[][] prompts;
-    final int[][] responses;
-    final int[] lengths;
-    final boolean[] eos;
-    final int promptWidth;
-    final int responseWidth;
+    public final int[][] prompts;
+    public final int[][] responses;
+    public final int[] lengths;
+    public final boolean[] eos;
+    public final int promptWidth;
+    public final int responseWidth;
 
     /** Policy log-probs of the sampled tokens, recomputed by a no-dropout forward in this layout. */
-    float[][] logp;
-    float[][] refLogp;
-    float[][] values;
+    public float[][] logp;
+    public float[][] refLogp;
+    public float[][] values;
     /** Per-token policy entropy (nats), for logging. */
-    float[][] entropy;
-    float[] rawScores;
-    float[] scores;
-    float[][] rewards;
-    float[][] advantages;
-    float[][] returns;
+    public float[][] entropy;
+    public float[] rawScores;
+    public float[] scores;
+    public float[][] rewards;
+    public float[][] advantages;
+    public float[][] returns;
 
-    Rollout(List<int[]> prompts, List<int[]> responses, boolean[] eos) {
+    public Rollout(List<int[]> prompts, List<int[]> responses, boolean[] eos) {
         int b = prompts.size();
         this.prompts = prompts.toArray(new int[0][]);
         this.responses = responses.toArray(new int[0][]);
@@ -55,12 +57,12 @@ public final class Rollout {
         this.responseWidth = r;
     }
 
-    int size() {
+    public int size() {
         return prompts.length;
     }
 
     /** The forward-pass tensors of {@code rows} (see the class comment). */
-    Tensors tensors(int[] rows, NDManager m) {
+    public Tensors tensors(int[] rows, NDManager m) {
         int b = rows.length;
         int w = promptWidth + responseWidth;
         int[] ids = new int[b * w];
@@ -92,7 +94,7 @@ public final class Rollout {
     }
 
     /** Rows {@code rows} of a (B, R) host array as a (b, R) NDArray. */
-    NDArray gather(float[][] x, int[] rows, NDManager m) {
+    public NDArray gather(float[][] x, int[] rows, NDManager m) {
         float[] flat = new float[rows.length * responseWidth];
         for (int k = 0; k < rows.length; k++) {
             System.arraycopy(x[rows[k]], 0, flat, k * responseWidth, responseWidth);
@@ -101,7 +103,7 @@ public final class Rollout {
     }
 
     /** Copies a (b, R) NDArray into rows {@code rows} of {@code into}, zero past each row's length. */
-    void scatter(NDArray x, int[] rows, float[][] into) {
+    public void scatter(NDArray x, int[] rows, float[][] into) {
         float[] flat = x.toFloatArray();
         for (int k = 0; k < rows.length; k++) {
             float[] row = new float[responseWidth];
@@ -111,7 +113,7 @@ public final class Rollout {
     }
 
     /** Total response tokens of {@code rows}. */
-    long tokens(int[] rows) {
+    public long tokens(int[] rows) {
         long n = 0;
         for (int r : rows) {
             n += lengths[r];

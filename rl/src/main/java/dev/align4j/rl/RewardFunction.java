@@ -1,0 +1,61 @@
+package dev.align4j.rl;
+
+import dev.align4j.core.tokenizer.Tokenizer;
+import dev.align4j.datasets.bundle.RewardBundle;
+import dev.align4j.datasets.sentiment.SentimentJudge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Sequence rewards of (prompt, response) token pairs, behind one interface: a reward-model folder
+ * ({@link #rewardModel}), the sentiment judge ({@link #sentiment}), or any rule on the response
+ * text ({@link #rule}); tests pass a lambda.
+ */
+@FunctionalInterface
+public interface RewardFunction {
+
+    /**
+     * @param prompts prompt ids per row (unpadded)
+     * @param responses response ids per row (EOS included when generated)
+     * @return (B) raw scores
+     */
+    float[] score(List<int[]> prompts, List<int[]> responses);
+
+    /** A frozen reward model scoring prompt + response, {@code batchSize} sequences at a time. */
+    static RewardFunction rewardModel(RewardBundle rm, int batchSize) {
+        return (prompts, responses) -> {
+            List<int[]> seqs = new ArrayList<>(prompts.size());
+            for (int i = 0; i < prompts.size(); i++) {
+                int[] p = prompts.get(i);
+                int[] r = responses.get(i);
+                int[] s = java.util.Arrays.copyOf(p, p.length + r.length);
+                System.arraycopy(r, 0, s, p.length, r.length);
+                seqs.add(s);
+            }
+            return rm.score(seqs, batchSize);
+        };
+    }
+
+    /** A rule on the decoded response text (EOS dropped), e.g. a length or format check. */
+    static RewardFunction rule(Tokenizer tokenizer, ToDoubleFunction<String> rule) {
+        return (prompts, responses) -> {
+            float[] out = new float[responses.size()];
+            for (int i = 0; i < out.length; i++) {
+                int[] r = responses.get(i);
+                int n = r.length;
+                while (n > 0 && r[n - 1] == tokenizer.eosId()) {
+                    n--;
+                }
+                out[i] = (float) rule.applyAsDouble(tokenizer.decode(java.util.Arrays.copyOf(r, n)));
+            }
+            return out;
+        };
+    }
+
+    /** The sentiment judge's lexicon score of the response text. */
+    static RewardFunction sentiment(SentimentJudge judge, Tokenizer tokenizer) {
+        return rule(tokenizer, judge::score);
+    }
+}
