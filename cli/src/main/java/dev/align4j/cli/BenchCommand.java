@@ -3,8 +3,8 @@ package dev.align4j.cli;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
-import dev.align4j.pipelines.bench.BenchShape;
-import dev.align4j.pipelines.bench.Benchmark;
+import dev.align4j.bench.BenchShape;
+import dev.align4j.bench.Benchmark;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

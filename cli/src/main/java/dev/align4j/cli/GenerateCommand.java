@@ -176,6 +176,7 @@ final class GenerateCommand implements Callable<Integer> {
             AtomicFiles.deleteTree(tmp);
             return stopped(out + " was not written");
         }
+        AtomicFiles.fsync(tmp); // the rename must not expose a file whose lines are not on disk yet
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter pw = spec.commandLine().getOut();

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.align4j.cli.TinyModelDirs.Result;
 import dev.align4j.core.hf.HfModelIO;
+import dev.align4j.core.io.Json;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.datasets.bundle.ModelBundle;
@@ -55,7 +56,7 @@ class ExportCommandTest {
             assertThat(out.toFile().list()).containsExactlyInAnyOrder("config.json", "model.safetensors",
                     "align4j_tokenizer.json", "chat_template.json", "provenance.json", "README.md");
             assertThat(hfLogits(out)).containsExactly(sourceLogits(model, null));
-            JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+            JsonNode config = Json.mapper().readTree(out.resolve("config.json").toFile());
             assertThat(config.get("torch_dtype").asText()).isEqualTo("float32");
             assertThat(config.get("eos_token_id").asInt()).isEqualTo(TinyModelDirs.TOK.eosId());
             String card = Files.readString(out.resolve("README.md"));
@@ -79,7 +80,7 @@ class ExportCommandTest {
         Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", f16.toString(),
                 "--dtype", "fp16");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(new ObjectMapper().readTree(f16.resolve("config.json").toFile()).get("torch_dtype").asText())
+        assertThat(Json.mapper().readTree(f16.resolve("config.json").toFile()).get("torch_dtype").asText())
                 .isEqualTo("float16");
         double ratio = (double) Files.size(f16.resolve("model.safetensors")) / Files.size(f32.resolve("model.safetensors"));
         assertThat(ratio).isBetween(0.45, 0.55);

@@ -11,6 +11,7 @@ import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
+import dev.align4j.core.io.Json;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.template.Templates;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GenerateCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int IM_END = TOK.encode("<|im_end|>")[0];
 
     @TempDir

@@ -17,14 +17,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.align4j.core.UserInputException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.align4j.core.io.AtomicFiles;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -164,18 +160,9 @@ public final class ConfigLoader {
         }
     }
 
-    /** Writes {@link #toJson} to {@code file} through a temporary file, so readers never see half. */
+    /** Writes {@link #toJson} to {@code file} with {@link AtomicFiles} (temp + fsync + rename), so readers never see half. */
     public static void writeJson(Path file, Object... parts) {
-        String json = toJson(parts);
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.writeString(file, toJson(parts));
     }
 
     private static ConfigSource read(Path file, Map<String, String> overrides) {

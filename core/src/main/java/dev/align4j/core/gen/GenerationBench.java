@@ -10,7 +10,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import dev.align4j.core.stats.Stats;
 import java.util.List;
 import java.util.Random;
 
@@ -95,7 +95,6 @@ public final class GenerationBench {
             long tokens = out.stream().mapToLong(Generation::length).sum();
             rates[i] = tokens / seconds;
         }
-        Arrays.sort(rates);
-        return rates[repeats / 2];
+        return Stats.median(rates);
     }
 }

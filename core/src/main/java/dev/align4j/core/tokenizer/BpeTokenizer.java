@@ -1,8 +1,8 @@
 package dev.align4j.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +216,7 @@ public final class BpeTokenizer implements Tokenizer {
         Path file = dir.resolve(TokenizerJson.FILE);
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = Json.mapper().readTree(Files.readString(file));
         } catch (IOException e) {
             throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -1,13 +1,11 @@
 package dev.align4j.core.tokenizer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.AtomicFiles;
+import dev.align4j.core.io.Json;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,22 +95,16 @@ public final class ByteTokenizer implements Tokenizer {
 
     @Override
     public void save(Path dir) {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode marker = json.createObjectNode();
+        ObjectNode marker = Json.mapper().createObjectNode();
         marker.put("type", "byte");
         marker.putPOJO("special_tokens", SpecialTokens.DEFAULTS);
-        try {
-            Files.createDirectories(dir);
-            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(MARKER_FILE).toFile(), marker);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write tokenizer to " + dir, e);
-        }
+        AtomicFiles.writeString(dir.resolve(MARKER_FILE), Json.pretty(marker));
     }
 
     /** Checks a marker file written by {@link #save}; the byte tokenizer has no other state. */
     static ByteTokenizer load(Path dir, ObjectNode marker) {
         if (!SpecialTokens.DEFAULTS.toString().equals(String.valueOf(
-                new ObjectMapper().convertValue(marker.get("special_tokens"), List.class)))) {
+                Json.mapper().convertValue(marker.get("special_tokens"), List.class)))) {
             throw UserInputException.at(dir.resolve(MARKER_FILE), 0, "special_tokens",
                     "expected " + SpecialTokens.DEFAULTS + " for a byte tokenizer");
         }

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             System.setProperty("ai.djl.offline", "true");
         }
         Path file = dir.resolve(TokenizerJson.FILE);
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         try {
             JsonNode root = json.readTree(Files.readString(file));
             Path cfgFile = dir.resolve(TokenizerJson.CONFIG_FILE);

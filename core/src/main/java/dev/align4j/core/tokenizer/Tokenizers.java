@@ -1,8 +1,8 @@
 package dev.align4j.core.tokenizer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ public final class Tokenizers {
         if (Files.exists(marker)) {
             ObjectNode m;
             try {
-                m = (ObjectNode) new ObjectMapper().readTree(Files.readString(marker));
+                m = (ObjectNode) Json.mapper().readTree(Files.readString(marker));
             } catch (IOException | ClassCastException e) {
                 throw new UserInputException(marker + ": cannot read: " + e.getMessage(), e);
             }

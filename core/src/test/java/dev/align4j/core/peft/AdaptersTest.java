@@ -8,9 +8,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
 
@@ -60,7 +60,7 @@ class AdaptersTest {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .containsExactlyInAnyOrder(Adapters.CONFIG_FILE, Adapters.WEIGHTS_FILE);
             }
-            JsonNode json = new ObjectMapper().readTree(dir.resolve(Adapters.CONFIG_FILE).toFile());
+            JsonNode json = Json.mapper().readTree(dir.resolve(Adapters.CONFIG_FILE).toFile());
             assertThat(json.get("base_model_hash").asText()).isEqualTo(hash).startsWith("sha256:");
             assertThat(json.get("peft").get("lora_r").asInt()).isEqualTo(4);
             assertThat(json.get("target_modules")).hasSize(6);

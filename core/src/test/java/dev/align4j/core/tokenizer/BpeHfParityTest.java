@@ -3,7 +3,8 @@ package dev.align4j.core.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.core.io.Json;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class BpeHfParityTest {
     void javaAndDjlAgreeOnAlpaca(@TempDir Path dir) throws Exception {
         Path alpaca = Path.of(System.getProperty("align4j.shared", "../shared"), "data", "alpaca_4500.json");
         Assumptions.assumeTrue(Files.isRegularFile(alpaca), "shared data absent");
-        JsonNode records = new ObjectMapper().readTree(alpaca.toFile());
+        JsonNode records = Json.mapper().readTree(alpaca.toFile());
         StringBuilder train = new StringBuilder();
         List<String> held = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {

@@ -1,6 +1,7 @@
 package dev.align4j.datasets.bundle;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.stats.Stats;
 
 /**
  * Mean and standard deviation of a reward model's scores over the responses it was trained on
@@ -23,16 +24,7 @@ public record RewardStats(
         if (values.length == 0) {
             return new RewardStats(0, 1, 0, source);
         }
-        double sum = 0;
-        for (float v : values) {
-            sum += v;
-        }
-        double mean = sum / values.length;
-        double sq = 0;
-        for (float v : values) {
-            sq += (v - mean) * (v - mean);
-        }
-        return new RewardStats(mean, Math.sqrt(sq / values.length), values.length, source);
+        return new RewardStats(Stats.mean(values), Stats.populationStd(values), values.length, source);
     }
 
     /** {@code (r - mean) / std}. */

@@ -1,5 +1,6 @@
 package dev.align4j.datasets.inspect;
 
+import dev.align4j.core.stats.Stats;
 import dev.align4j.datasets.format.DataFormat;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,23 +23,13 @@ public record DatasetReport(Path file, DataFormat format, int records, int skipp
     /** Token-length summary of one part of the records. */
     public record Percentiles(double mean, int p50, int p90, int p99, int max) {
 
-        /** Nearest-rank percentiles of {@code values} (sorted in place). */
+        /** Mean and nearest-rank percentiles ({@link Stats#percentile}) of {@code values}; all 0 when empty. */
         public static Percentiles of(int[] values) {
             if (values.length == 0) {
                 return new Percentiles(0, 0, 0, 0, 0);
             }
-            java.util.Arrays.sort(values);
-            double sum = 0;
-            for (int v : values) {
-                sum += v;
-            }
-            return new Percentiles(sum / values.length, rank(values, 50), rank(values, 90), rank(values, 99),
-                    values[values.length - 1]);
-        }
-
-        private static int rank(int[] sorted, int p) {
-            int k = (int) Math.ceil(p / 100.0 * sorted.length);
-            return sorted[Math.max(0, k - 1)];
+            return new Percentiles(Stats.mean(Stats.toDouble(values)), Stats.percentile(values, 50),
+                    Stats.percentile(values, 90), Stats.percentile(values, 99), Stats.percentile(values, 100));
         }
     }
 

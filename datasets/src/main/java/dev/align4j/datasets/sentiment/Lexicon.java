@@ -1,8 +1,8 @@
 package dev.align4j.datasets.sentiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ public record Lexicon(List<String> positive, List<String> negative, List<String>
     }
 
     private static Lexicon parse(InputStream in, String name) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(in);
+        JsonNode root = Json.mapper().readTree(in);
         return new Lexicon(words(root, "positive", name), words(root, "negative", name), words(root, "nouns", name));
     }
 

@@ -1,12 +1,8 @@
 package dev.align4j.datasets.sentiment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.align4j.core.io.AtomicFiles;
+import dev.align4j.core.io.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,27 +44,28 @@ public final class SentimentSynth {
         List<String> eval = new SentimentCorpus(lexicon, o.seed() + 2_000_006L).prompts(o.evalPrompts());
         SentimentJudge judge = new SentimentJudge(lexicon);
         double mean = corpus.stream().mapToInt(judge::score).average().orElse(0);
-        ObjectMapper json = new ObjectMapper();
-        try {
-            Files.createDirectories(dir);
-            Files.write(dir.resolve("corpus.txt"), corpus, StandardCharsets.UTF_8);
-            writeJsonl(json, dir.resolve("sft.jsonl"), corpus, "text");
-            writeJsonl(json, dir.resolve("prompts_train.jsonl"), train, "prompt");
-            writeJsonl(json, dir.resolve("prompts_eval.jsonl"), eval, "prompt");
-            Files.writeString(dir.resolve("README.md"), readme(o, mean), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + dir, e);
-        }
+        AtomicFiles.writeString(dir.resolve("corpus.txt"), lines(corpus));
+        writeJsonl(dir.resolve("sft.jsonl"), corpus, "text");
+        writeJsonl(dir.resolve("prompts_train.jsonl"), train, "prompt");
+        writeJsonl(dir.resolve("prompts_eval.jsonl"), eval, "prompt");
+        AtomicFiles.writeString(dir.resolve("README.md"), readme(o, mean));
         return new Written(dir, corpus.size(), train.size(), eval.size(), mean);
     }
 
-    private static void writeJsonl(ObjectMapper json, Path file, List<String> values, String key) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String v : values) {
-                w.write(json.writeValueAsString(Map.of(key, v)));
-                w.write('\n');
-            }
+    private static void writeJsonl(Path file, List<String> values, String key) {
+        StringBuilder sb = new StringBuilder();
+        for (String v : values) {
+            sb.append(Json.line(Map.of(key, v))).append('\n');
         }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    private static String lines(List<String> values) {
+        StringBuilder sb = new StringBuilder();
+        for (String v : values) {
+            sb.append(v).append(System.lineSeparator());
+        }
+        return sb.toString();
     }
 
     private static String readme(Options o, double mean) {

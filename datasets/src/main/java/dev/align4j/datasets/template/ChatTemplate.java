@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.Role;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public record ChatTemplate(
 
     public static final String CONTENT = "{content}";
     public static final String INPUT = "{input}";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public ChatTemplate {
         name = name == null ? "custom" : name;

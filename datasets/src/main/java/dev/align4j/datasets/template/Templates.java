@@ -1,10 +1,8 @@
 package dev.align4j.datasets.template;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Json;
 import dev.align4j.datasets.format.DataFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,10 +90,8 @@ public final class Templates {
 
     /** Reads a template file (YAML or JSON; unknown keys are errors naming the key and file). */
     public static ChatTemplate load(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
-            ChatTemplate t = yaml.readValue(file.toFile(), ChatTemplate.class);
+            ChatTemplate t = Json.yaml().readValue(file.toFile(), ChatTemplate.class);
             return t.name().equals("custom") ? withName(t, file.getFileName().toString()) : t;
         } catch (UnrecognizedPropertyException e) {
             throw new UserInputException(file + ": " + e.getPropertyName() + ": unknown key (known: "

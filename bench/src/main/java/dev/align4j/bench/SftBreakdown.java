@@ -1,4 +1,4 @@
-package dev.align4j.pipelines.bench;
+package dev.align4j.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package dev.align4j.pipelines.bench;
+package dev.align4j.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.align4j.pipelines.bench;
+package dev.align4j.bench;
 
+import dev.align4j.core.stats.Stats;
 import dev.align4j.core.train.TrainingListener;
 
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +94,7 @@ final class StepTimer implements TrainingListener {
         if (s.length == 0) {
             throw new IllegalStateException("no timed steps (steps must exceed warm)");
         }
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Stats.median(s);
     }
 
     long[] rssMbAtSteps() {
