@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
             BenchCommand.class,
             DpoCommand.class,
             PpoCommand.class,
+            PipelineCommand.class,
             EvalCommand.class);
 
     static final int FAILED = 1;
