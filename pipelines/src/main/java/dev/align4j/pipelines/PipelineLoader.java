@@ -247,7 +247,7 @@ public final class PipelineLoader {
             }
             List<JsonNode> values = new ArrayList<>();
             List<JsonNode> raws = new ArrayList<>();
-            if (v.isArray()) {
+            if (v.isContainerNode()) { // a list of files, or a map of names to files (eval's models)
                 v.forEach(values::add);
                 raw.forEach(raws::add);
             } else {

@@ -1,6 +1,7 @@
 package dev.align4j.pipelines;
 
 import dev.align4j.pipelines.stage.DpoStage;
+import dev.align4j.pipelines.stage.EvalStage;
 import dev.align4j.pipelines.stage.PairsStage;
 import dev.align4j.pipelines.stage.PpoStage;
 import dev.align4j.pipelines.stage.PretrainStage;
@@ -27,7 +28,8 @@ public enum StageKind {
     PAIRS(PairsStage::new),
     REWARD(RewardStage::new),
     PPO(PpoStage::new),
-    DPO(DpoStage::new);
+    DPO(DpoStage::new),
+    EVAL(EvalStage::new);
 
     private final Supplier<Stage> adapter;
 

@@ -23,7 +23,7 @@ class PipelineLoaderTest {
         Pipeline p = PipelineLoader.load(file, out, Map.of("more.max_steps", "6"));
 
         assertThat(p.name()).isEqualTo("two-sft");
-        assertThat(p.stages()).extracting(PlannedStage::name).containsExactly("synth", "sft", "more");
+        assertThat(p.stages()).extracting(PlannedStage::name).containsExactly("synth", "sft", "more", "eval");
         PlannedStage more = p.stage("more").orElseThrow();
         assertThat(more.kind()).isEqualTo(StageKind.SFT);
         assertThat(more.config().get("model").asText()).isEqualTo(out.resolve("sft/model").toString());

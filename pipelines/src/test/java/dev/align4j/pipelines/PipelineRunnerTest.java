@@ -2,7 +2,10 @@ package dev.align4j.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.align4j.core.io.Json;
 import dev.align4j.core.train.Checkpoint;
+import dev.align4j.pipelines.eval.EvalReport;
+import dev.align4j.pipelines.eval.ModelMetrics;
 import dev.align4j.pipelines.stage.StageOutcome;
 import java.io.File;
 import java.io.IOException;
@@ -54,9 +57,10 @@ class PipelineRunnerTest {
         Events first = new Events();
         PipelineRunner.Result r = PipelineRunner.run(PipelineLoader.load(file, straight, Map.of()), null, first);
         assertThat(r.interrupted()).isFalse();
-        assertThat(first.seen).containsExactly("start synth", "start sft", "start more");
+        assertThat(first.seen).containsExactly("start synth", "start sft", "start more", "start eval");
         assertThat(PipelineLock.read(straight.resolve(Pipeline.LOCK_FILE), "x").stages())
-                .extracting(PipelineLock.Entry::name).containsExactly("synth", "sft", "more");
+                .extracting(PipelineLock.Entry::name).containsExactly("synth", "sft", "more", "eval");
+        checkEval(straight.resolve("eval"));
 
         Path killed = dir.resolve("killed");
         Process child = startChild(file, killed);
@@ -72,24 +76,47 @@ class PipelineRunnerTest {
         Pipeline p = PipelineLoader.load(file, killed, Map.of());
         List<PipelineStatus.Line> status = PipelineStatus.of(p);
         assertThat(status).extracting(PipelineStatus.Line::state).containsExactly(PipelineStatus.State.DONE,
-                PipelineStatus.State.DONE, PipelineStatus.State.INTERRUPTED);
+                PipelineStatus.State.DONE, PipelineStatus.State.INTERRUPTED, PipelineStatus.State.PENDING);
         assertThat(status.get(2).step()).isPositive();
 
         Events rerun = new Events();
         assertThat(PipelineRunner.run(p, null, rerun).interrupted()).isFalse();
-        assertThat(rerun.seen).containsExactly("skip synth", "skip sft", "resume more");
+        assertThat(rerun.seen).containsExactly("skip synth", "skip sft", "resume more", "start eval");
         for (String f : List.of("more/model/model.safetensors", "more/samples.jsonl", "sft/model/model.safetensors",
-                "synth/sft.jsonl")) {
+                "synth/sft.jsonl", "eval/samples.jsonl", "eval/eval.md")) {
             assertThat(Files.readAllBytes(killed.resolve(f))).as(f).isEqualTo(Files.readAllBytes(straight.resolve(f)));
         }
 
         Events changed = new Events();
         PipelineRunner.run(PipelineLoader.load(file, killed, Map.of("more.learning_rate", "5e-3")), null, changed);
-        assertThat(changed.seen).containsExactly("skip synth", "skip sft", "start more");
+        assertThat(changed.seen).containsExactly("skip synth", "skip sft", "start more", "start eval");
         assertThat(Files.readAllBytes(killed.resolve("more/model/model.safetensors")))
                 .isNotEqualTo(Files.readAllBytes(straight.resolve("more/model/model.safetensors")));
         assertThat(PipelineStatus.of(PipelineLoader.load(file, killed, Map.of()))).extracting(PipelineStatus.Line::state)
-                .containsExactly(PipelineStatus.State.DONE, PipelineStatus.State.DONE, PipelineStatus.State.STALE);
+                .containsExactly(PipelineStatus.State.DONE, PipelineStatus.State.DONE, PipelineStatus.State.STALE,
+                        PipelineStatus.State.STALE);
+    }
+
+    /** The eval table's invariants: the baseline ties itself, the reference has KL 0, rates are rates. */
+    private static void checkEval(Path dir) throws IOException {
+        EvalReport r = Json.read(dir.resolve("eval.json"), EvalReport.class);
+        assertThat(r.n()).isEqualTo(8);
+        assertThat(r.models()).extracting(ModelMetrics::model).containsExactly("sft", "more");
+        ModelMetrics sft = r.models().get(0);
+        ModelMetrics more = r.models().get(1);
+        assertThat(sft.winRate()).isEqualTo(0.5);
+        assertThat(sft.kl()).isEqualTo(0.0);
+        assertThat(more.kl()).isNotNull();
+        for (ModelMetrics m : r.models()) {
+            assertThat(m.grammatical()).isBetween(0.0, 1.0);
+            assertThat(m.eosRate()).isBetween(0.0, 1.0);
+            assertThat(m.perplexity()).isGreaterThan(1.0);
+            assertThat(m.winLow()).isLessThanOrEqualTo(m.winRate());
+            assertThat(m.winHigh()).isGreaterThanOrEqualTo(m.winRate());
+            assertThat(m.meanLength()).isBetween(1.0, 8.0);
+        }
+        assertThat(r.samples()).hasSize(8).allSatisfy(s -> assertThat(s).containsKeys("prompt", "sft", "more"));
+        assertThat(Files.readString(dir.resolve("eval.md"))).contains("| sft |", "| more |");
     }
 
     private static Process startChild(Path file, Path out) throws IOException {
