@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
             DpoCommand.class,
             PpoCommand.class,
             PipelineCommand.class,
+            ReportCommand.class,
             EvalCommand.class);
 
     static final int FAILED = 1;

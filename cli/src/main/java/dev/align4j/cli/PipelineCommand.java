@@ -6,6 +6,7 @@ import dev.align4j.pipelines.PipelineLoader;
 import dev.align4j.pipelines.PipelineRunner;
 import dev.align4j.pipelines.PipelineStatus;
 import dev.align4j.pipelines.PlannedStage;
+import dev.align4j.pipelines.report.ReportWriter;
 import dev.align4j.pipelines.stage.StageOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ public final class PipelineCommand {
                 out.flush();
                 return 130;
             }
+            out.println("report: " + ReportWriter.write(p.outputDir()));
             out.flush();
             return 0;
         }

@@ -79,7 +79,8 @@ public record PipelineLock(@JsonProperty("pipeline") String pipeline, @JsonPrope
         return new PipelineLock(pipeline, out);
     }
 
-    void write(Path file) {
+    /** Writes the lock atomically. */
+    public void write(Path file) {
         Json.write(file, this);
     }
 }

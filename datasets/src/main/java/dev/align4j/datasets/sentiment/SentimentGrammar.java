@@ -6,9 +6,11 @@ import java.util.Set;
 
 /**
  * An exact fluency judge for the sentiment task: whether a text is one of the eight sentence
- * patterns {@link SentimentCorpus#sentence} writes, with the same constraints on the words (A, A2:
- * adjectives of one polarity, A2 != A; O: an adjective of the other polarity; N, N2: nouns, N2 != N).
- * Words are separated by white space and the final period is its own word.
+ * patterns {@link SentimentCorpus#sentence} writes. By default each slot must hold a word of its
+ * class (A, A2, O: lexicon adjectives; N, N2: lexicon nouns), which is what "a sentence of the task's
+ * grammar" means; {@link #strict} also asks for the corpus's constraints between slots (A and A2 of
+ * one polarity and different, O of the other polarity, N2 != N). Words are separated by white space
+ * and the final period is its own word.
  *
  * <pre>
  * 0  the N was A .                         4  what a A N .
@@ -22,11 +24,23 @@ public final class SentimentGrammar {
     private final Set<String> positive;
     private final Set<String> negative;
     private final Set<String> nouns;
+    private final boolean strict;
 
+    /** The word-class grammar (each slot a word of its class). */
     public SentimentGrammar(Lexicon lexicon) {
+        this(lexicon, false);
+    }
+
+    private SentimentGrammar(Lexicon lexicon, boolean strict) {
         this.positive = new HashSet<>(lexicon.positive());
         this.negative = new HashSet<>(lexicon.negative());
         this.nouns = new HashSet<>(lexicon.nouns());
+        this.strict = strict;
+    }
+
+    /** The grammar with the corpus's constraints between slots as well. */
+    public static SentimentGrammar strict(Lexicon lexicon) {
+        return new SentimentGrammar(lexicon, true);
     }
 
     /** Whether {@code prompt + completion} (concatenated as generated) is a sentence of the grammar. */
@@ -99,7 +113,7 @@ public final class SentimentGrammar {
     }
 
     private boolean otherNoun(List<String> w, int first, int second) {
-        return noun(w, second) && (!w.get(first).equals(w.get(second)) || nouns.size() == 1);
+        return noun(w, second) && (!strict || !w.get(first).equals(w.get(second)) || nouns.size() == 1);
     }
 
     private boolean adjective(List<String> w, int i) {
@@ -110,6 +124,9 @@ public final class SentimentGrammar {
     private boolean samePolarity(List<String> w, int a, int b) {
         String x = w.get(a);
         String y = w.get(b);
+        if (!strict) {
+            return adjective(w, a) && adjective(w, b);
+        }
         return !x.equals(y) && (positive.contains(x) && positive.contains(y) || negative.contains(x) && negative.contains(y));
     }
 
@@ -117,6 +134,9 @@ public final class SentimentGrammar {
     private boolean opposite(List<String> w, int o, int a) {
         String x = w.get(o);
         String y = w.get(a);
+        if (!strict) {
+            return adjective(w, o) && adjective(w, a);
+        }
         return positive.contains(x) && negative.contains(y) || negative.contains(x) && positive.contains(y);
     }
 }

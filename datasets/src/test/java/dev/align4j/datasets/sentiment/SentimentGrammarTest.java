@@ -9,14 +9,17 @@ class SentimentGrammarTest {
 
     private final Lexicon lex = new Lexicon(List.of("good", "great", "superb"), List.of("bad", "dull", "awful"),
             List.of("movie", "plot", "acting"));
-    private final SentimentGrammar g = new SentimentGrammar(lex);
+    private final SentimentGrammar g = SentimentGrammar.strict(lex);
+    private final SentimentGrammar loose = new SentimentGrammar(lex);
 
     @Test
     void everySentenceTheCorpusWritesIsGrammatical() {
         SentimentCorpus c = new SentimentCorpus(Lexicon.bundled(), 3);
-        SentimentGrammar full = new SentimentGrammar(Lexicon.bundled());
+        SentimentGrammar full = SentimentGrammar.strict(Lexicon.bundled());
+        SentimentGrammar words = new SentimentGrammar(Lexicon.bundled());
         for (String s : c.sentences(5000)) {
             assertThat(full.isSentence(s)).as(s).isTrue();
+            assertThat(words.isSentence(s)).as(s).isTrue();
         }
     }
 
@@ -44,6 +47,16 @@ class SentimentGrammarTest {
         assertThat(g.isSentence("stalei thought the movie great .")).isFalse();
         assertThat(g.isSentence("the movie was good . the plot was good .")).as("two sentences").isFalse();
         assertThat(g.isSentence("")).isFalse();
+    }
+
+    @Test
+    void theWordClassGrammarAcceptsSlotsOfTheRightClassWithoutTheCorpusConstraints() {
+        assertThat(loose.isSentence("the movie was good and good .")).isTrue();
+        assertThat(loose.isSentence("the movie was good but the plot was great .")).isTrue();
+        assertThat(loose.isSentence("a great movie with a dull movie .")).isTrue();
+        assertThat(loose.isSentence("the movie was movie .")).as("a noun in an adjective slot").isFalse();
+        assertThat(loose.isSentence("the movie was good great .")).isFalse();
+        assertThat(loose.isSentence("stalei thought the movie great .")).isFalse();
     }
 
     @Test
