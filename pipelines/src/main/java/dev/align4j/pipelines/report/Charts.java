@@ -63,7 +63,7 @@ public final class Charts {
 
     private static String png(String title, List<MetricsSeries.Series> list) {
         XYChart chart = new XYChartBuilder().width(540).height(320).title(title).xAxisTitle("step").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (MetricsSeries.Series s : list) {
             XYSeries x = chart.addSeries(s.name(), s.steps(), s.values());

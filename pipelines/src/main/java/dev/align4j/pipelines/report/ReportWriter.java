@@ -115,7 +115,8 @@ public final class ReportWriter {
                 "distinct", "grammatical", "perplexity"), rows));
         List<Map<String, String>> s = r.samples().subList(0, Math.min(SAMPLE_ROWS, r.samples().size()));
         if (!s.isEmpty()) {
-            List<String> header = new ArrayList<>(s.get(0).keySet());
+            List<String> header = new ArrayList<>(List.of("prompt")); // then the models in table order
+            r.models().forEach(m -> header.add(m.model()));
             sb.append("<h3>samples side by side (same prompt, same seed)</h3>\n")
                     .append(Html.table(header, s.stream().map(m -> header.stream().map(m::get).toList()).toList()));
         }
