@@ -18,8 +18,9 @@ import org.apache.logging.log4j.Logger;
 /**
  * Runs a validated {@link Pipeline}: each stage in order in {@code <output-dir>/<stage>/}, skipping
  * those the lock file records with the same config and input hashes, rerunning a changed stage and
- * every stage after it. A stage that was interrupted (no lock entry, but a {@value #MARKER} with the
- * same hashes and a complete checkpoint) continues from its latest checkpoint; any other unfinished
+ * every stage after it. A stage that was interrupted (no lock entry when the run started, not named
+ * by {@code --from}, a {@value #MARKER} with the same hashes and a complete checkpoint) continues from
+ * its latest checkpoint; any other unfinished
  * stage folder is deleted and the stage starts again, so a run's bytes do not depend on how often it
  * was stopped.
  */
@@ -54,6 +55,7 @@ public final class PipelineRunner {
         }
         createDir(p.outputDir());
         PipelineLock lock = PipelineLock.read(p.lockFile(), p.name());
+        PipelineLock atStart = lock;
         List<StageTime> times = new ArrayList<>();
         boolean dirty = false;
         int n = p.stages().size();
@@ -68,13 +70,17 @@ public final class PipelineRunner {
             }
             String why = s.name().equals(from) ? "--from" : dirty ? "an earlier stage ran"
                     : entry.isPresent() ? "its config or inputs changed" : "not run yet";
+            // only a stage that never finished continues from its checkpoints; a finished one that
+            // runs again (--from, changed inputs) starts from scratch
+            boolean mayResume = atStart.entry(s.name()).isEmpty() && !s.name().equals(from);
             dirty = true;
             lock = lock.truncatedAt(s.name());
             lock.write(p.lockFile());
+            forgetLaterStarts(p, s);
             if (Interrupts.requested()) {
                 return new Result(times, true);
             }
-            boolean resume = prepareDir(s, h);
+            boolean resume = prepareDir(s, h, mayResume);
             listener.started(s, n, resume, resume ? "resuming from its last checkpoint" : why);
             long t0 = System.nanoTime();
             StageOutcome o = s.adapter().run(s.stageConfig(resume));
@@ -91,11 +97,22 @@ public final class PipelineRunner {
         return new Result(times, false);
     }
 
+    /** The stages after {@code s} will run again: their old folders must not be resumed. */
+    private static void forgetLaterStarts(Pipeline p, PlannedStage s) {
+        for (PlannedStage later : p.stages().subList(s.index() + 1, p.stages().size())) {
+            try {
+                Files.deleteIfExists(later.dir().resolve(MARKER));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + later.dir().resolve(MARKER), e);
+            }
+        }
+    }
+
     /** Readies the stage folder; true when the stage resumes from a checkpoint there. */
-    private static boolean prepareDir(PlannedStage s, StageHashes h) {
+    private static boolean prepareDir(PlannedStage s, StageHashes h, boolean mayResume) {
         Path marker = s.dir().resolve(MARKER);
         boolean resume = false;
-        if (s.adapter().checkpoints() && Files.isRegularFile(marker)) {
+        if (mayResume && s.adapter().checkpoints() && Files.isRegularFile(marker)) {
             try {
                 resume = Json.read(marker, StageHashes.class).equals(h)
                         && Checkpoint.latest(Checkpoint.dir(s.dir())).isPresent();
