@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Where each stage of a pipeline stands in its output folder: done (in the lock with the same
  * hashes), stale (in the lock, but its config or inputs changed, or an earlier stage must run again),
- * interrupted at step N (no lock entry, a checkpoint in its folder), or pending.
+ * interrupted at step N (no lock entry, a checkpoint in a folder the next run would resume), or pending.
  */
 public final class PipelineStatus {
 
@@ -45,8 +45,7 @@ public final class PipelineStatus {
             } else if (entry.isPresent()) {
                 state = State.STALE;
             } else {
-                Optional<Path> ckpt = Files.isDirectory(s.dir()) ? Checkpoint.latest(Checkpoint.dir(s.dir()))
-                        : Optional.empty();
+                Optional<Path> ckpt = resumable(s) ? Checkpoint.latest(Checkpoint.dir(s.dir())) : Optional.empty();
                 state = ckpt.isPresent() ? State.INTERRUPTED : State.PENDING;
                 step = ckpt.map(Checkpoint::step).orElse(-1L);
             }
@@ -55,5 +54,16 @@ public final class PipelineStatus {
                     entry.map(PipelineLock.Entry::summary).orElse(null)));
         }
         return out;
+    }
+
+    /** A folder the runner would resume: its start marker has the stage's current hashes. */
+    private static boolean resumable(PlannedStage s) {
+        Path marker = s.dir().resolve(PipelineRunner.MARKER);
+        try {
+            return Files.isRegularFile(marker) && dev.align4j.core.io.Json.read(marker, StageHashes.class)
+                    .equals(StageHashes.of(s));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }
