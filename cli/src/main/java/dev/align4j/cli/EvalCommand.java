@@ -10,6 +10,9 @@ import dev.align4j.datasets.format.LoadOptions;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.sentiment.Lexicon;
 import dev.align4j.datasets.sentiment.SentimentEval;
+import dev.align4j.pipelines.eval.EvalConfig;
+import dev.align4j.pipelines.eval.EvalReport;
+import dev.align4j.pipelines.stage.EvalStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +25,68 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code align4j eval}: task evaluations that print JSON. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate models on a task (JSON to stdout).",
-        subcommands = {EvalCommand.Sentiment.class})
-public final class EvalCommand {
+/**
+ * {@code align4j eval}: several models on held-out prompts (the keys of a pipeline's eval stage, from
+ * {@code --config}, {@code --set} and flags), printed as a table; {@code eval sentiment} is the older
+ * policy-vs-baseline JSON.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate models on held-out prompts: RM score, true reward, win rate vs a baseline (95% CI), "
+                + "KL to a reference, length, EOS rate, distinct tokens, grammatical rate, perplexity.",
+        subcommands = {EvalCommand.Sentiment.class},
+        footer = {"", "Example: align4j eval --model sft=runs/quickstart/sft/model --model ppo=runs/quickstart/ppo/model "
+                + "--prompts runs/quickstart/synth/prompts_eval.jsonl --out runs/eval-check",
+                "Keys (for --config/--set): models, baseline, reference, prompts, n, seed, max_new_tokens, temperature, "
+                        + "reward_model, task, lexicon, heldout_sentences, text, device (pipelines/README.md)."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Option(names = "--model", paramLabel = "NAME=DIR", description = "a model to evaluate (repeatable, in table order; "
+            + "the first is the baseline unless baseline is set)")
+    Map<String, String> models = new LinkedHashMap<>();
+
+    @Option(names = "--prompts", paramLabel = "FILE", description = "held-out {prompt} records")
+    String prompts;
+
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "score completions with this reward model")
+    String rewardModel;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "also write eval.json, eval.md and samples.jsonl here")
+    Path out;
+
+    @Option(names = "--json", description = "print eval.json instead of the table")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (config.file() == null && models.isEmpty() && config.overrides(Map.of()).isEmpty()) {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return Main.BAD_INPUT;
+        }
+        EvalConfig cfg = config.load(EvalConfig.class, ConfigOptions.flags(
+                "models", models.isEmpty() ? null : models, "prompts", prompts, "reward_model", rewardModel));
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserInputException("--out: " + out + " exists and is not a folder");
+        }
+        EvalReport r = EvalStage.evaluate(cfg);
+        if (out != null) {
+            try {
+                Files.createDirectories(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + out, e);
+            }
+            EvalStage.write(r, out);
+        }
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.print(json ? Json.pretty(r) : r.table());
+        pw.flush();
+        return 0;
+    }
 
     @Command(name = "sentiment", mixinStandardHelpOptions = true,
             description = "Policy vs baseline on held-out sentiment prompts: mean true score, win rate, KL(policy||baseline), fluency.")

@@ -49,6 +49,8 @@ public final class Main implements Callable<Integer> {
             BenchCommand.class,
             DpoCommand.class,
             PpoCommand.class,
+            PipelineCommand.class,
+            ReportCommand.class,
             EvalCommand.class,
             AnnotateCommand.class);
 

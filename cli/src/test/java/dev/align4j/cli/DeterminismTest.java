@@ -80,6 +80,10 @@ class DeterminismTest {
                 .isNotEqualTo(ha.get("pre/model/model.safetensors"));
         assertThat(ha.get("dpo/model/model.safetensors")).as("DPO changed the policy")
                 .isNotEqualTo(ha.get("pre/model/model.safetensors"));
+        try (Stream<Path> files = Files.list(a.resolve("ppo"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("TensorBoard events in the run folder")
+                    .anyMatch(n -> n.startsWith("events.out.tfevents."));
+        }
         List<String> differ = new ArrayList<>();
         ha.forEach((k, v) -> {
             if (!v.equals(hb.get(k))) {

@@ -14,7 +14,8 @@ public final class MetricsSinks implements MetricsSink {
     private final List<MetricsSink> sinks = new ArrayList<>();
 
     /**
-     * metrics.jsonl in {@code runDir}, the console progress bar (when there is a terminal), then
+     * metrics.jsonl in {@code runDir}, the console progress bar (when there is a terminal),
+     * TensorBoard event files in {@code runDir} ({@link TensorBoardSink}), then
      * {@code extra} (sinks a caller added with {@link PreparedRun#addSink}).
      *
      * @param total planned steps, for the progress bar
@@ -24,6 +25,7 @@ public final class MetricsSinks implements MetricsSink {
         MetricsSinks s = new MetricsSinks();
         s.add(new JsonlSink(runDir.resolve(JsonlSink.FILE)));
         s.add(ProgressSink.forConsole(total, progressKey));
+        s.add(new TensorBoardSink(runDir));
         extra.forEach(s::add);
         return s;
     }

@@ -54,8 +54,10 @@ public final class SentimentEval {
      * @param repeatedLexicon share of completions where some lexicon adjective occurs twice or more
      *     (the "great great great" failure TASK.md describes)
      * @param meanWords mean completion length in words
+     * @param grammatical share of prompt + completion texts that are sentences of the corpus's
+     *     grammar ({@link SentimentGrammar})
      */
-    public record Fluency(double distinctWords, double repeatedLexicon, double meanWords) {}
+    public record Fluency(double distinctWords, double repeatedLexicon, double meanWords, double grammatical) {}
 
     /** One model's side of the report. */
     public record Side(double meanScore, Fluency fluency, List<String> completions) {}
@@ -95,7 +97,9 @@ public final class SentimentEval {
         kl /= pol.size();
         Set<String> adjectives = new HashSet<>(lexicon.positive());
         adjectives.addAll(lexicon.negative());
-        return new Report(used.size(), side(pol, sp, adjectives), side(base, sb, adjectives),
+        SentimentGrammar grammar = new SentimentGrammar(lexicon);
+        return new Report(used.size(), side(pol, sp, adjectives, texts, grammar),
+                side(base, sb, adjectives, texts, grammar),
                 SentimentJudge.winRate(sp, sb), kl, texts);
     }
 
@@ -123,7 +127,7 @@ public final class SentimentEval {
     }
 
     /** Summed log-prob of each generation's tokens after its prompt under {@code model}. */
-    static double[] sequenceLogProbs(CausalLM model, List<int[]> prompts, List<Generation> gens) {
+    public static double[] sequenceLogProbs(CausalLM model, List<int[]> prompts, List<Generation> gens) {
         double[] out = new double[gens.size()];
         NDManager base = model.embedTokens().weight().getArray().getManager();
         for (int from = 0; from < gens.size(); from += BATCH) {
@@ -161,7 +165,12 @@ public final class SentimentEval {
         return out;
     }
 
-    private static Side side(List<Generation> gens, double[] scores, Set<String> adjectives) {
+    private static Side side(List<Generation> gens, double[] scores, Set<String> adjectives, List<String> prompts,
+            SentimentGrammar grammar) {
+        double grammatical = 0;
+        for (int i = 0; i < gens.size(); i++) {
+            grammatical += grammar.isCompletion(prompts.get(i), gens.get(i).text()) ? 1 : 0;
+        }
         double distinct = 0;
         double repeated = 0;
         double words = 0;
@@ -181,6 +190,6 @@ public final class SentimentEval {
         }
         int n = gens.size();
         return new Side(Arrays.stream(scores).average().orElse(0),
-                new Fluency(distinct / n, repeated / n, words / n), texts);
+                new Fluency(distinct / n, repeated / n, words / n, grammatical / n), texts);
     }
 }

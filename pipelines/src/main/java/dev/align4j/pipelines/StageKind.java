@@ -1,0 +1,58 @@
+package dev.align4j.pipelines;
+
+import dev.align4j.pipelines.stage.DpoStage;
+import dev.align4j.pipelines.stage.EvalStage;
+import dev.align4j.pipelines.stage.PairsStage;
+import dev.align4j.pipelines.stage.PpoStage;
+import dev.align4j.pipelines.stage.PretrainStage;
+import dev.align4j.pipelines.stage.RewardStage;
+import dev.align4j.pipelines.stage.SftStage;
+import dev.align4j.pipelines.stage.Stage;
+import dev.align4j.pipelines.stage.SynthStage;
+import dev.align4j.pipelines.stage.TokenizerStage;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The kinds of stage a pipeline may name, each with its adapter. A new kind (grpo, rloo,
+ * annotate-judge) is one constant here and one {@link Stage} class.
+ */
+public enum StageKind {
+    SYNTH(SynthStage::new),
+    TOKENIZER(TokenizerStage::new),
+    PRETRAIN(PretrainStage::new),
+    SFT(SftStage::new),
+    PAIRS(PairsStage::new),
+    REWARD(RewardStage::new),
+    PPO(PpoStage::new),
+    DPO(DpoStage::new),
+    EVAL(EvalStage::new);
+
+    private final Supplier<Stage> adapter;
+
+    StageKind(Supplier<Stage> adapter) {
+        this.adapter = adapter;
+    }
+
+    /** A fresh adapter for this kind. */
+    public Stage adapter() {
+        return adapter.get();
+    }
+
+    /** The name written in a pipeline file: {@code sft}, {@code ppo}, ... */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<StageKind> parse(String name) {
+        return Arrays.stream(values()).filter(k -> k.configName().equals(name)).findFirst();
+    }
+
+    /** {@code synth, tokenizer, ...} for messages. */
+    public static String names() {
+        return Arrays.stream(values()).map(StageKind::configName).collect(Collectors.joining(", "));
+    }
+}
