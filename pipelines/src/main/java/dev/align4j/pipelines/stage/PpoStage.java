@@ -1,48 +1,21 @@
 package dev.align4j.pipelines.stage;
 
-import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.peft.PeftConfig;
+import dev.align4j.core.run.PreparedRun;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.ppo.PpoConfig;
 import dev.align4j.ppo.PpoTrainer;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
-/** {@code kind: ppo}: {@link PpoTrainer#train} on the keys of {@code align4j ppo --config}. */
-public final class PpoStage implements Stage {
+/** {@code kind: ppo}: {@link PpoTrainer#prepare} on the keys of {@code align4j ppo --config}. */
+public final class PpoStage extends TrainerStage {
 
-    private static final Class<?>[] PARTS = {TrainingArgs.class, PeftConfig.class, PpoConfig.class};
-
-    @Override
-    public Set<String> keys() {
-        return StageKeys.of(PARTS);
+    public PpoStage() {
+        super("ppo", PpoConfig.class, Set.of("policy", "reward_model", "prompts", "sample_prompts"), "score", "kl");
     }
 
     @Override
-    public Set<String> pathKeys() {
-        return Set.of("policy", "reward_model", "prompts", "sample_prompts");
-    }
-
-    @Override
-    public Map<String, String> outputs() {
-        return Map.of("model", "model", "dir", ".");
-    }
-
-    @Override
-    public boolean checkpoints() {
-        return true;
-    }
-
-    @Override
-    public void check(StageConfig c) {
-        ConfigLoader.loadParts(null, c.asTrainerText(), PARTS);
-    }
-
-    @Override
-    public StageOutcome run(StageConfig c) {
-        ConfigLoader.Parts p = ConfigLoader.loadParts(null, c.asTrainerText(), PARTS);
-        return LmOutcomes.train("ppo", PpoTrainer.prepare(p.get(TrainingArgs.class), p.get(PeftConfig.class),
-                p.get(PpoConfig.class)), "score", "kl");
+    PreparedRun prepare(TrainingArgs args, PeftConfig peft, Object cfg) {
+        return PpoTrainer.prepare(args, peft, (PpoConfig) cfg);
     }
 }
