@@ -67,7 +67,7 @@ final class PpoBench {
             Critic critic = new Critic(model(cfg, m, 2), new ScalarHead(cfg.dModel()));
             critic.head().initialize(m, DataType.FLOAT32);
             Map<String, Parameter> trainable = Peft.apply(policy, PeftConfig.of(PeftMethod.FULL), m);
-            RewardFunction scorer = (prompts, responses) -> score(rmBackbone, rmHead, prompts, responses, m);
+            RewardFunction scorer = in -> score(rmBackbone, rmHead, in.prompts(), in.responses(), m);
             PpoModels models = new PpoModels(policy, trainable, Reference.of(ref), scorer, critic);
             Random r = new Random(0);
             List<int[]> prompts = new ArrayList<>();

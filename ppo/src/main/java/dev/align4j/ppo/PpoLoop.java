@@ -1,5 +1,6 @@
 package dev.align4j.ppo;
 
+import dev.align4j.rl.PromptSet;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.config.ConfigLoader;
@@ -52,7 +53,7 @@ final class PpoLoop {
     private final TrainingArgs args;
     private final PeftConfig peft;
     private final PpoConfig cfg;
-    private final PpoPrompts prompts;
+    private final PromptSet prompts;
     private final PpoIteration it;
     private final Map<String, Parameter> weights;
     private final long iterations;
@@ -61,7 +62,7 @@ final class PpoLoop {
     private double wallBefore;
     private Path lastCheckpoint;
 
-    PpoLoop(PpoRun run, TrainingArgs args, PeftConfig peft, PpoConfig cfg, PpoPrompts prompts, PpoIteration it,
+    PpoLoop(PpoRun run, TrainingArgs args, PeftConfig peft, PpoConfig cfg, PromptSet prompts, PpoIteration it,
             Map<String, Parameter> weights) {
         this.run = run;
         this.args = args;

@@ -1,5 +1,6 @@
 package dev.align4j.ppo;
 
+import dev.align4j.rl.PromptSet;
 import ai.djl.nn.Parameter;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.model.CausalLM;
@@ -57,15 +58,15 @@ public final class PpoRun extends RunLifecycle {
     private final PeftConfig peft;
     private final PpoConfig cfg;
     private final Models m;
-    private final PpoPrompts prompts;
-    private final PpoPrompts samples;
+    private final PromptSet prompts;
+    private final PromptSet samples;
     private final RewardStats stats;
     private final long iterations;
     private RewardFunction scorer;
     private String baseHash;
     private PpoLoop.Outcome outcome;
 
-    PpoRun(TrainingArgs args, PeftConfig peft, PpoConfig cfg, Models models, PpoPrompts prompts, PpoPrompts samples,
+    PpoRun(TrainingArgs args, PeftConfig peft, PpoConfig cfg, Models models, PromptSet prompts, PromptSet samples,
             RewardStats stats) {
         super(Path.of(args.outputDir()), cfg.iterations(prompts.size(), args.maxSteps(), args.numTrainEpochs()));
         this.args = args;

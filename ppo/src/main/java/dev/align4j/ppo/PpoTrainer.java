@@ -1,5 +1,6 @@
 package dev.align4j.ppo;
 
+import dev.align4j.rl.PromptSet;
 import ai.djl.Device;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.hf.ModelFolder;
@@ -53,11 +54,11 @@ public final class PpoTrainer {
             reward = RewardBundle.load(rewardDir, device);
             critic = RewardBundle.load(rewardDir, device);
             int maxPrompt = maxPromptTokens(cfg, policy, reward);
-            PpoPrompts prompts = PpoPrompts.load("prompts", Path.of(cfg.prompts()), policy.tokenizer(),
+            PromptSet prompts = PromptSet.load("prompts", Path.of(cfg.prompts()), policy.tokenizer(),
                     policy.template(), maxPrompt);
             checkTokenizers(cfg, policy, reward, prompts);
-            PpoPrompts samples = cfg.sampleN() == 0 ? null : cfg.samplePrompts() == null ? prompts
-                    : PpoPrompts.load("sample_prompts", Path.of(cfg.samplePrompts()), policy.tokenizer(),
+            PromptSet samples = cfg.sampleN() == 0 ? null : cfg.samplePrompts() == null ? prompts
+                    : PromptSet.load("sample_prompts", Path.of(cfg.samplePrompts()), policy.tokenizer(),
                             policy.template(), maxPrompt);
             RewardStats stats = null;
             if (cfg.normalizeReward()) {
@@ -93,7 +94,7 @@ public final class PpoTrainer {
     }
 
     /** The critic and the reward model read the policy's token ids, so all must share one tokenizer. */
-    private static void checkTokenizers(PpoConfig cfg, ModelBundle policy, RewardBundle reward, PpoPrompts prompts) {
+    private static void checkTokenizers(PpoConfig cfg, ModelBundle policy, RewardBundle reward, PromptSet prompts) {
         boolean same = policy.tokenizer().vocabSize() == reward.base().tokenizer().vocabSize()
                 && policy.config().vocabSize() == reward.base().config().vocabSize();
         for (int i = 0; same && i < Math.min(8, prompts.size()); i++) {

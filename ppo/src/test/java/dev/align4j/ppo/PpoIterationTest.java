@@ -37,7 +37,8 @@ class PpoIterationTest {
     }
 
     /** Counts token 3 in each response: a reward the policy can raise by itself. */
-    private static final RewardFunction COUNT_3 = (ps, rs) -> {
+    private static final RewardFunction COUNT_3 = in -> {
+        List<int[]> rs = in.responses();
         float[] out = new float[rs.size()];
         for (int i = 0; i < rs.size(); i++) {
             for (int t : rs.get(i)) {
@@ -82,7 +83,8 @@ class PpoIterationTest {
             Map<String, float[]> rmBefore = PpoFixtures.snapshot(rmBackbone.namedParameters());
             Map<String, float[]> criticBefore = PpoFixtures.snapshot(critic.parameters());
             // the scorer reads a frozen model, as the reward model does
-            RewardFunction scorer = (ps, rs) -> {
+            RewardFunction scorer = in -> {
+                List<int[]> rs = in.responses();
                 float[] out = new float[rs.size()];
                 for (int i = 0; i < rs.size(); i++) {
                     int[] seq = rs.get(i);

@@ -1,5 +1,6 @@
 package dev.align4j.ppo;
 
+import dev.align4j.rl.PromptSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -53,8 +54,8 @@ class PpoRewardsTest {
 
     @Test
     void promptStreamCoversEveryPromptOncePerEpoch() {
-        PpoPrompts p = new PpoPrompts(java.util.List.of(), java.util.List.of(new int[1], new int[1], new int[1],
-                new int[1], new int[1]), "h", 0);
+        PromptSet p = PromptSet.ofIds(java.util.List.of(new int[1], new int[1], new int[1],
+                new int[1], new int[1]));
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (int i : p.batchIndices(3, 0, 5)) {
             seen.add(i);
@@ -64,6 +65,6 @@ class PpoRewardsTest {
         int[] e0 = dev.align4j.core.train.DataOrder.permutation(3, 0, 5);
         int[] e1 = dev.align4j.core.train.DataOrder.permutation(3, 1, 5);
         assertThat(p.batchIndices(3, 1, 3)).containsExactly(e0[3], e0[4], e1[0]);
-        assertThat(PpoPrompts.cut(new int[] {9, 1, 2, 3, 4}, 3, true)).containsExactly(9, 3, 4);
+        assertThat(PromptSet.cut(new int[] {9, 1, 2, 3, 4}, 3, true)).containsExactly(9, 3, 4);
     }
 }

@@ -16,16 +16,19 @@ import java.util.function.ToDoubleFunction;
 @FunctionalInterface
 public interface RewardFunction {
 
-    /**
-     * @param prompts prompt ids per row (unpadded)
-     * @param responses response ids per row (EOS included when generated)
-     * @return (B) raw scores
-     */
-    float[] score(List<int[]> prompts, List<int[]> responses);
+    /** @return (B) raw scores of the rows of {@code in} */
+    float[] score(RewardInput in);
+
+    /** Scores rows without reference answers. */
+    default float[] score(List<int[]> prompts, List<int[]> responses) {
+        return score(RewardInput.of(prompts, responses));
+    }
 
     /** A frozen reward model scoring prompt + response, {@code batchSize} sequences at a time. */
     static RewardFunction rewardModel(RewardBundle rm, int batchSize) {
-        return (prompts, responses) -> {
+        return in -> {
+            List<int[]> prompts = in.prompts();
+            List<int[]> responses = in.responses();
             List<int[]> seqs = new ArrayList<>(prompts.size());
             for (int i = 0; i < prompts.size(); i++) {
                 int[] p = prompts.get(i);
@@ -40,10 +43,10 @@ public interface RewardFunction {
 
     /** A rule on the decoded response text (EOS dropped), e.g. a length or format check. */
     static RewardFunction rule(Tokenizer tokenizer, ToDoubleFunction<String> rule) {
-        return (prompts, responses) -> {
-            float[] out = new float[responses.size()];
+        return in -> {
+            float[] out = new float[in.size()];
             for (int i = 0; i < out.length; i++) {
-                int[] r = responses.get(i);
+                int[] r = in.responses().get(i);
                 int n = r.length;
                 while (n > 0 && r[n - 1] == tokenizer.eosId()) {
                     n--;
