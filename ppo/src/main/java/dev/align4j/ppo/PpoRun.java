@@ -15,6 +15,10 @@ import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.bundle.RewardStats;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.io.Json;
+import dev.align4j.core.train.OptimizerStep;
+import dev.align4j.rl.OnPolicyLoop;
 import dev.align4j.rl.Reference;
 import dev.align4j.rl.RewardFunction;
 
@@ -34,7 +38,7 @@ import java.util.Map;
  *       with LoRA/QLoRA the policy with adapters off, rl's {@link Reference}); the reward model
  *       (frozen, rl's {@link RewardFunction#rewardModel}); the critic (a second copy of the reward
  *       model, trained in full; with normalize_reward its head is rescaled to predict normalised
- *       scores); then the iteration loop ({@link PpoLoop}): one metrics line per iteration
+ *       scores); then rl's on-policy iteration loop ({@link OnPolicyLoop}): one metrics line per iteration
  *       ({@code step} = iterations done), checkpoints every save_steps iterations, at the end and on
  *       Ctrl-C, in the shared format.</li>
  *   <li>{@link #export}: {@code output_dir/model} (LoRA merged; the adapter in {@code adapter/}) with
@@ -42,13 +46,20 @@ import java.util.Map;
  *       samples.jsonl with each completion's reward.</li>
  * </ol>
  *
- * The iteration loop is PPO's own (each iteration's data is sampled by the model being trained, so
- * it is not a {@code BatchSource}); its optimizer step, checkpoint files, sinks, non-finite guard and
- * Ctrl-C policy are the engine's.
+ * The iteration loop is rl's {@link OnPolicyLoop}, shared with the critic-free methods (each
+ * iteration's data is sampled by the model being trained, so it is not a {@code BatchSource}); its
+ * optimizer step, checkpoint files, sinks, non-finite guard and Ctrl-C policy are the engine's.
  */
 public final class PpoRun extends RunLifecycle {
 
     private static final Logger LOG = LogManager.getLogger(PpoRun.class);
+
+    /** Checkpoint file with the adaptive KL coefficient for the next iteration. */
+    static final String KL_FILE = "kl_controller.json";
+
+    /** {@value #KL_FILE}. */
+    record KlState(@JsonProperty("kl_coef") double klCoef) {
+    }
 
     /** The models prepare loaded: the policy, the frozen reward model and the critic's copy of it. */
     record Models(ModelBundle policy, RewardBundle reward, RewardBundle critic) {
@@ -64,7 +75,7 @@ public final class PpoRun extends RunLifecycle {
     private final long iterations;
     private RewardFunction scorer;
     private String baseHash;
-    private PpoLoop.Outcome outcome;
+    private OnPolicyLoop.Outcome outcome;
 
     PpoRun(TrainingArgs args, PeftConfig peft, PpoConfig cfg, Models models, PromptSet prompts, PromptSet samples,
             RewardStats stats) {
@@ -120,7 +131,10 @@ public final class PpoRun extends RunLifecycle {
                     .optMicroBatch(args.perDeviceTrainBatchSize()).optForwardBatch(args.perDeviceEvalBatchSize())
                     .optEosId(m.policy().tokenizer().eosId()).optRewardStats(stats)
                     .optFp16(args.fp16() ? args.fp16InitialScale() : null).build()) {
-                outcome = new PpoLoop(this, args, peft, cfg, prompts, it, weights()).run(extraSinks());
+                OnPolicyLoop.Setup setup = new OnPolicyLoop.Setup(args, ConfigLoader.toTree(args, peft, cfg), prompts,
+                        cfg.rolloutBatchSize(), iterations, weights(), it.trainable(), "score",
+                        List.of("score", "kl", "policy_loss", "value_loss"), Map.of());
+                outcome = new OnPolicyLoop(setup, iteration(it)).run(extraSinks());
             }
         } finally {
             if (ref != null) {
@@ -128,6 +142,31 @@ public final class PpoRun extends RunLifecycle {
             }
         }
         return new Trained(outcome.done(), outcome.last(), outcome.lastCheckpoint(), outcome.interrupted());
+    }
+
+    /** PPO's iteration for the shared loop; the adaptive KL coefficient travels in {@value #KL_FILE}. */
+    private OnPolicyLoop.Iteration iteration(PpoIteration it) {
+        return new OnPolicyLoop.Iteration() {
+            @Override
+            public Map<String, Double> run(int[] promptIndices, long seed, long iteration) {
+                return it.run(prompts.select(promptIndices), seed, iteration).metrics();
+            }
+
+            @Override
+            public OptimizerStep optimizerStep() {
+                return it.optimizerStep();
+            }
+
+            @Override
+            public void saveExtra(Path tmp) {
+                Json.write(tmp.resolve(KL_FILE), new KlState(it.kl().value()));
+            }
+
+            @Override
+            public void restoreExtra(Path dir) {
+                it.kl().set(Json.read(dir.resolve(KL_FILE), KlState.class).klCoef());
+            }
+        };
     }
 
     /** Policy ({@code policy.*}) and critic ({@code critic.*}) weights, as checkpoints hold them. */
