@@ -19,6 +19,14 @@ public interface RewardFunction {
     /** @return (B) raw scores of the rows of {@code in} */
     float[] score(RewardInput in);
 
+    /**
+     * Each component's raw scores of the last {@link #score} call, by metric name, for a reward made
+     * of several (a weighted sum); empty for a single function.
+     */
+    default java.util.Map<String, float[]> lastComponents() {
+        return java.util.Map.of();
+    }
+
     /** Scores rows without reference answers. */
     default float[] score(List<int[]> prompts, List<int[]> responses) {
         return score(RewardInput.of(prompts, responses));
