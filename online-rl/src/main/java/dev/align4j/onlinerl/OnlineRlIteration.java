@@ -194,36 +194,44 @@ public final class OnlineRlIteration implements AutoCloseable {
 
     /** Forward and backward of one micro-batch; {@code share} (its token share) weighs its metrics. */
     private void microStep(Rollout r, int[] rows, CriticFreeLoss.Norm norm, double share, Map<String, Double> sums) {
-        boolean training = !cfg.disableDropout();
         try (NDManager mgr = base().newSubManager(); NDScope scope = new NDScope()) {
-            Rollout.Tensors t = r.tensors(rows, mgr);
-            NDArray mask = t.responseMask();
-            NDArray oldLogp = r.gather(r.logp, rows, mgr);
-            NDArray adv = r.gather(r.advantages, rows, mgr);
-            NDArray ref = r.refLogp == null || cfg.algo() != Algorithm.GRPO ? null : r.gather(r.refLogp, rows, mgr);
-            NDArray logp;
-            NDArray loss;
+            Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                try (Autocast ac = step.autocast(mgr, true)) {
-                    logp = Forward.logProbs(Forward.logits(models.policy(), t, training), t);
-                }
-                NDArray perToken = CriticFreeLoss.withKl(
-                        CriticFreeLoss.surrogate(logp, oldLogp, adv, cfg.epsilon(), cfg.epsilonHigh()), logp, ref,
-                        cfg.beta());
-                loss = CriticFreeLoss.reduce(perToken, mask, cfg.loss(), norm);
-                step.backward(gc, loss, 1.0);
+                terms = loss(r, rows, norm, mgr);
+                step.backward(gc, terms.loss(), 1.0);
             }
             step.afterBackward();
-            NDArray lp = logp.stopGradient();
-            double[] clip = CriticFreeLoss.clipRatios(lp, oldLogp, adv, mask, cfg.epsilon(), cfg.epsilonHigh());
-            sums.merge("loss", (double) loss.getFloat(), Double::sum);
+            NDArray lp = terms.logp().stopGradient();
+            double[] clip = CriticFreeLoss.clipRatios(lp, terms.oldLogp(), terms.adv(), terms.mask(), cfg.epsilon(),
+                    cfg.epsilonHigh());
+            sums.merge("loss", (double) terms.loss().getFloat(), Double::sum);
             sums.merge("clip_ratio/low_mean", clip[0] * share, Double::sum);
             sums.merge("clip_ratio/high_mean", clip[1] * share, Double::sum);
-            NDArray diff = lp.sub(oldLogp);
-            float tokens = Math.max(1f, mask.sum().getFloat());
-            sums.merge("ratio", diff.exp().mul(mask).sum().getFloat() / tokens * share, Double::sum);
+            float tokens = Math.max(1f, terms.mask().sum().getFloat());
+            sums.merge("ratio", lp.sub(terms.oldLogp()).exp().mul(terms.mask()).sum().getFloat() / tokens * share,
+                    Double::sum);
             scope.suppressNotUsedWarning();
         }
+    }
+
+    /** The tensors of one micro-batch's loss; {@code loss} is differentiable in the policy. */
+    record Terms(NDArray loss, NDArray logp, NDArray oldLogp, NDArray adv, NDArray mask) {
+    }
+
+    /** The loss of {@code rows} (a micro-batch) under {@code norm}, with its graph (call inside a collector). */
+    Terms loss(Rollout r, int[] rows, CriticFreeLoss.Norm norm, NDManager mgr) {
+        Rollout.Tensors t = r.tensors(rows, mgr);
+        NDArray oldLogp = r.gather(r.logp, rows, mgr);
+        NDArray adv = r.gather(r.advantages, rows, mgr);
+        NDArray ref = r.refLogp == null || cfg.algo() != Algorithm.GRPO ? null : r.gather(r.refLogp, rows, mgr);
+        NDArray logp;
+        try (Autocast ac = step.autocast(mgr, true)) {
+            logp = Forward.logProbs(Forward.logits(models.policy(), t, !cfg.disableDropout()), t);
+        }
+        NDArray perToken = CriticFreeLoss.withKl(
+                CriticFreeLoss.surrogate(logp, oldLogp, adv, cfg.epsilon(), cfg.epsilonHigh()), logp, ref, cfg.beta());
+        return new Terms(CriticFreeLoss.reduce(perToken, t.responseMask(), cfg.loss(), norm), logp, oldLogp, adv,
+                t.responseMask());
     }
 
     static double tokenMean(float[][] x, int[] lengths) {
