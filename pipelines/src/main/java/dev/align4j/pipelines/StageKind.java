@@ -2,6 +2,8 @@ package dev.align4j.pipelines;
 
 import dev.align4j.pipelines.stage.DpoStage;
 import dev.align4j.pipelines.stage.EvalStage;
+import dev.align4j.onlinerl.Algorithm;
+import dev.align4j.pipelines.stage.OnlineRlStage;
 import dev.align4j.pipelines.stage.PairsStage;
 import dev.align4j.pipelines.stage.PpoStage;
 import dev.align4j.pipelines.stage.PretrainStage;
@@ -29,6 +31,9 @@ public enum StageKind {
     REWARD(RewardStage::new),
     PPO(PpoStage::new),
     DPO(DpoStage::new),
+    GRPO(() -> new OnlineRlStage(Algorithm.GRPO)),
+    RLOO(() -> new OnlineRlStage(Algorithm.RLOO)),
+    REINFORCE_PP(() -> new OnlineRlStage(Algorithm.REINFORCE_PP)),
     EVAL(EvalStage::new);
 
     private final Supplier<Stage> adapter;

@@ -18,7 +18,9 @@ import dev.align4j.datasets.bundle.RewardStats;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.train.OptimizerStep;
+import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.rl.OnPolicyLoop;
+import dev.align4j.rl.OnPolicySamples;
 import dev.align4j.rl.Reference;
 import dev.align4j.rl.RewardFunction;
 
@@ -133,7 +135,7 @@ public final class PpoRun extends RunLifecycle {
                     .optFp16(args.fp16() ? args.fp16InitialScale() : null).build()) {
                 OnPolicyLoop.Setup setup = new OnPolicyLoop.Setup(args, ConfigLoader.toTree(args, peft, cfg), prompts,
                         cfg.rolloutBatchSize(), iterations, weights(), it.trainable(), "score",
-                        List.of("score", "kl", "policy_loss", "value_loss"), Map.of());
+                        List.of("score", "kl", "policy_loss", "value_loss"), memory(ref, it));
                 outcome = new OnPolicyLoop(setup, iteration(it)).run(extraSinks());
             }
         } finally {
@@ -142,6 +144,24 @@ public final class PpoRun extends RunLifecycle {
             }
         }
         return new Trained(outcome.done(), outcome.last(), outcome.lastCheckpoint(), outcome.interrupted());
+    }
+
+    /** Bytes of the weights held (policy, reference copy, reward model, critic) and of AdamW's m and v. */
+    private Map<String, Object> memory(ModelBundle ref, PpoIteration it) {
+        long weights = bytes(m.policy().model().namedParameters()) + bytes(m.reward().parameters())
+                + bytes(m.critic().base().model().namedParameters()) + bytes(m.critic().headParameters())
+                + (ref == null ? 0 : bytes(ref.model().namedParameters()));
+        return Map.of("memory_weights_bytes", weights, "memory_optimizer_bytes", 2 * bytes(it.trainable()));
+    }
+
+    private static long bytes(Map<String, Parameter> ps) {
+        long n = 0;
+        for (Parameter p : ps.values()) {
+            if (p.isInitialized()) {
+                n += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
+            }
+        }
+        return n;
     }
 
     /** PPO's iteration for the shared loop; the adaptive KL coefficient travels in {@value #KL_FILE}. */
@@ -230,8 +250,10 @@ public final class PpoRun extends RunLifecycle {
             return;
         }
         int n = Math.min(cfg.sampleN(), samples.size());
-        PpoSamples.write(outputDir(), bundle, samples.messages().subList(0, n), samples.ids().subList(0, n), cfg,
-                scorer, args.seed());
+        SamplingParams params = SamplingParams.builder().temperature(cfg.temperature()).topK(cfg.topK())
+                .topP(cfg.topP()).maxNewTokens(cfg.maxNewTokens()).eosTokenId(bundle.tokenizer().eosId())
+                .seed(args.seed()).build();
+        OnPolicySamples.write(outputDir(), bundle, samples.head(n), params, scorer);
     }
 
     @Override

@@ -51,14 +51,19 @@ abstract class TrainerStage implements Stage {
         return true;
     }
 
+    /** The block's keys as text for the trainer; a kind may add its own fixed keys. */
+    Map<String, String> text(StageConfig c) {
+        return c.asTrainerText();
+    }
+
     @Override
     public void check(StageConfig c) {
-        ConfigLoader.loadParts(null, c.asTrainerText(), parts);
+        ConfigLoader.loadParts(null, text(c), parts);
     }
 
     @Override
     public StageOutcome run(StageConfig c) {
-        ConfigLoader.Parts p = ConfigLoader.loadParts(null, c.asTrainerText(), parts);
+        ConfigLoader.Parts p = ConfigLoader.loadParts(null, text(c), parts);
         return LmOutcomes.train(name, prepare(p.get(TrainingArgs.class), p.get(PeftConfig.class),
                 p.get(methodConfig)), summaryKeys);
     }
