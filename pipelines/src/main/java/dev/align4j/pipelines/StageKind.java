@@ -1,5 +1,7 @@
 package dev.align4j.pipelines;
 
+import dev.align4j.pipelines.stage.AnnotateJudgeStage;
+import dev.align4j.pipelines.stage.AnnotateStage;
 import dev.align4j.pipelines.stage.DpoStage;
 import dev.align4j.pipelines.stage.EvalStage;
 import dev.align4j.pipelines.stage.PairsStage;
@@ -17,8 +19,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The kinds of stage a pipeline may name, each with its adapter. A new kind (grpo, rloo,
- * annotate-judge) is one constant here and one {@link Stage} class.
+ * The kinds of stage a pipeline may name, each with its adapter. A new kind (grpo, rloo) is one
+ * constant here and one {@link Stage} class; its name in a file is the constant's name in lower case
+ * with '-' for '_' ({@code ANNOTATE_JUDGE} is {@code annotate-judge}).
  */
 public enum StageKind {
     SYNTH(SynthStage::new),
@@ -29,7 +32,9 @@ public enum StageKind {
     REWARD(RewardStage::new),
     PPO(PpoStage::new),
     DPO(DpoStage::new),
-    EVAL(EvalStage::new);
+    EVAL(EvalStage::new),
+    ANNOTATE_JUDGE(AnnotateJudgeStage::new),
+    ANNOTATE(AnnotateStage::new);
 
     private final Supplier<Stage> adapter;
 
@@ -42,9 +47,9 @@ public enum StageKind {
         return adapter.get();
     }
 
-    /** The name written in a pipeline file: {@code sft}, {@code ppo}, ... */
+    /** The name written in a pipeline file: {@code sft}, {@code ppo}, {@code annotate-judge}, ... */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Optional<StageKind> parse(String name) {
