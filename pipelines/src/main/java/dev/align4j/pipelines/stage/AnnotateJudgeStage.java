@@ -14,6 +14,7 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.train.Devices;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,29 +58,23 @@ public final class AnnotateJudgeStage implements Stage {
             keepTiesAsKto = keepTiesAsKto != null && keepTiesAsKto;
         }
 
-        /** The judge this names; a bad spec is reported on the judge key. */
-        JudgeSpec spec() {
-            try {
-                return JudgeSpec.parse(judge);
-            } catch (UserInputException e) {
-                throw LabelExport.bad("judge", e.getMessage().replaceFirst("^--judge ?", ""));
-            }
-        }
-
-        JudgeRun.Options options() {
-            try {
-                return new JudgeRun.Options(margin);
-            } catch (IllegalArgumentException e) {
-                throw LabelExport.bad("margin", e.getMessage());
-            }
-        }
-
+        /** Every bad value, each on its key. */
         void checkValues() {
-            spec();
-            options();
-            if (batchSize < 1) {
-                throw LabelExport.bad("batch_size", "must be at least 1, got " + batchSize);
+            List<String> problems = new ArrayList<>();
+            try {
+                JudgeSpec.parse(judge);
+            } catch (UserInputException e) {
+                problems.add(LabelExport.bad("judge", e.getMessage().replaceFirst("^--judge ?", "")));
             }
+            try {
+                new JudgeRun.Options(margin);
+            } catch (IllegalArgumentException e) {
+                problems.add(LabelExport.bad("margin", e.getMessage()));
+            }
+            if (batchSize < 1) {
+                problems.add(LabelExport.bad("batch_size", "must be at least 1, got " + batchSize));
+            }
+            LabelExport.throwIfAny(problems);
         }
     }
 
@@ -114,12 +109,12 @@ public final class AnnotateJudgeStage implements Stage {
     public StageOutcome run(StageConfig c) {
         Config cfg = c.bind(Config.class);
         cfg.checkValues();
-        JudgeSpec spec = cfg.spec();
+        JudgeSpec spec = JudgeSpec.parse(cfg.judge());
         List<Pair> pairs = PairFile.read(Path.of(cfg.in()), cfg.skipInvalid());
         JudgeRun.Result r;
         try (PairJudge j = ModelJudges.open(spec, Devices.resolve(cfg.device()),
                 cfg.lexicon() == null ? null : Path.of(cfg.lexicon()), cfg.batchSize())) {
-            r = JudgeRun.run(pairs, j, cfg.options(), Clock.systemUTC());
+            r = JudgeRun.run(pairs, j, new JudgeRun.Options(cfg.margin()), Clock.systemUTC());
         }
         JudgeRun.write(c.dir().resolve(LabelExport.LABELS), r.labels());
         String exported = LabelExport.write(LabelSet.of(r.labels()), cfg.keepTiesAsKto(),

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,26 +61,26 @@ public final class AnnotateStage implements Stage {
             if (pairs == null || labels == null) {
                 throw new IllegalArgumentException("pairs and labels are required");
             }
-            annotators = annotators == null ? null : List.copyOf(annotators);
+            annotators = annotators == null ? null : Collections.unmodifiableList(new ArrayList<>(annotators));
             skipInvalid = skipInvalid != null && skipInvalid;
             keepTiesAsKto = keepTiesAsKto != null && keepTiesAsKto;
         }
 
+        /** Every bad value, each on its key. */
         void checkValues() {
+            List<String> problems = new ArrayList<>();
             if (Files.isDirectory(Path.of(labels))) {
-                throw LabelExport.bad("labels", labels + " is a folder; give the labels file");
+                problems.add(LabelExport.bad("labels", labels + " is a folder; give the labels file"));
             }
             if (minLabels != null && minLabels < 1) {
-                throw LabelExport.bad("min_labels", "must be at least 1, got " + minLabels);
+                problems.add(LabelExport.bad("min_labels", "must be at least 1, got " + minLabels));
             }
-            if (annotators != null) {
-                if (annotators.isEmpty() || annotators.stream().anyMatch(a -> a == null || a.isBlank())) {
-                    throw LabelExport.bad("annotators", "must be a non-empty list of names");
-                }
-                if (new HashSet<>(annotators).size() != annotators.size()) {
-                    throw LabelExport.bad("annotators", "names a person twice: " + annotators);
-                }
+            if (annotators != null && (annotators.isEmpty() || annotators.stream().anyMatch(a -> a == null || a.isBlank()))) {
+                problems.add(LabelExport.bad("annotators", "must be a non-empty list of names"));
+            } else if (annotators != null && new HashSet<>(annotators).size() != annotators.size()) {
+                problems.add(LabelExport.bad("annotators", "names a person twice: " + annotators));
             }
+            LabelExport.throwIfAny(problems);
         }
     }
 
@@ -129,7 +130,7 @@ public final class AnnotateStage implements Stage {
     public Optional<HumanInput> awaiting(StageConfig c) {
         Config cfg = c.bind(Config.class);
         cfg.checkValues();
-        Progress p = progress(cfg);
+        Progress p = progress(c.name(), cfg);
         if (p.complete()) {
             return Optional.empty();
         }
@@ -148,7 +149,7 @@ public final class AnnotateStage implements Stage {
     public StageOutcome run(StageConfig c) {
         Config cfg = c.bind(Config.class);
         cfg.checkValues();
-        Progress p = progress(cfg);
+        Progress p = progress(c.name(), cfg);
         if (!p.complete()) { // the runner asked awaiting() first; the file shrank since
             throw new UserInputException(cfg.labels() + ": not enough labels: " + p.describe());
         }
@@ -162,11 +163,12 @@ public final class AnnotateStage implements Stage {
         return StageOutcome.done("annotate: " + p.describe() + "; " + exported);
     }
 
-    private static Progress progress(Config cfg) {
+    private static Progress progress(String stage, Config cfg) {
         List<Pair> pairs = PairFile.read(Path.of(cfg.pairs()), cfg.skipInvalid());
         int needed = cfg.minLabels() == null ? pairs.size() : cfg.minLabels();
         if (needed > pairs.size()) {
-            throw LabelExport.bad("min_labels", needed + " but " + cfg.pairs() + " has " + pairs.size() + " pairs");
+            throw new UserInputException(stage + ".min_labels: " + needed + " but " + cfg.pairs() + " has only "
+                    + pairs.size() + " pairs");
         }
         Set<String> ids = pairs.stream().map(Pair::id).collect(Collectors.toSet());
         List<LabelEntry> all = LabelLog.read(Path.of(cfg.labels())).entries();

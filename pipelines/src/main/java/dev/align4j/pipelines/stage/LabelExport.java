@@ -6,6 +6,7 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,7 +41,14 @@ final class LabelExport {
     }
 
     /** A config problem the pipeline puts on the key's line ({@code --set: key: what}). */
-    static UserInputException bad(String key, String what) {
-        return UserInputException.at("--set", 0, key, what);
+    static String bad(String key, String what) {
+        return UserInputException.at("--set", 0, key, what).getMessage();
+    }
+
+    /** Every problem at once, one per line, so the pipeline reports each on its key's line. */
+    static void throwIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new UserInputException(String.join("\n", problems));
+        }
     }
 }
