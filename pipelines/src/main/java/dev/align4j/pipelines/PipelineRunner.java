@@ -100,7 +100,9 @@ public final class PipelineRunner {
             // runs again (--from, changed inputs) starts from scratch
             boolean mayResume = atStart.entry(s.name()).isEmpty() && !s.name().equals(from);
             dirty = true;
-            lock = lock.truncatedAt(s.name());
+            // keep the stages before this one (by the file's order: a stage inserted into a pipeline
+            // that already ran must not leave later entries behind it)
+            lock = lock.retaining(p.stages().subList(0, s.index()).stream().map(PlannedStage::name).toList());
             lock.write(p.lockFile());
             forgetLaterStarts(p, s);
             if (Interrupts.requested()) {
