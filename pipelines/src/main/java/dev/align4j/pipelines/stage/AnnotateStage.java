@@ -97,7 +97,8 @@ public final class AnnotateStage implements Stage {
 
         String describe() {
             if (done.containsKey(ANYONE)) {
-                return String.format(Locale.ROOT, "%d of %d pairs labelled or skipped, %d needed", done.get(ANYONE), pairs, needed);
+                return String.format(Locale.ROOT, "%d of %d pairs labelled or skipped, %d needed", done.get(ANYONE),
+                        pairs, needed);
             }
             return done.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
                     + " of " + pairs + " pairs labelled or skipped, " + needed + " needed from each";
@@ -130,7 +131,7 @@ public final class AnnotateStage implements Stage {
     public Optional<HumanInput> awaiting(StageConfig c) {
         Config cfg = c.bind(Config.class);
         cfg.checkValues();
-        Progress p = progress(c.name(), cfg);
+        Progress p = progress(c.name(), cfg, Path.of(cfg.labels()));
         if (p.complete()) {
             return Optional.empty();
         }
@@ -140,7 +141,8 @@ public final class AnnotateStage implements Stage {
         if (cfg.annotators() == null) {
             commands.add(base + "NAME");
         } else {
-            cfg.annotators().stream().filter(a -> p.done().get(a) < p.needed()).forEach(a -> commands.add(base + quote(a)));
+            cfg.annotators().stream().filter(a -> p.done().get(a) < p.needed())
+                    .forEach(a -> commands.add(base + quote(a)));
         }
         return Optional.of(new HumanInput(p.describe(), commands));
     }
@@ -149,21 +151,22 @@ public final class AnnotateStage implements Stage {
     public StageOutcome run(StageConfig c) {
         Config cfg = c.bind(Config.class);
         cfg.checkValues();
-        Progress p = progress(c.name(), cfg);
-        if (!p.complete()) { // the runner asked awaiting() first; the file shrank since
-            throw new UserInputException(cfg.labels() + ": not enough labels: " + p.describe());
-        }
-        try {
-            AtomicFiles.write(c.dir().resolve(LabelExport.LABELS), Files.readAllBytes(Path.of(cfg.labels())));
+        Path copy = c.dir().resolve(LabelExport.LABELS);
+        try { // the copy is what gets exported, so it and data.jsonl agree while people keep labelling
+            AtomicFiles.write(copy, Files.readAllBytes(Path.of(cfg.labels())));
         } catch (IOException e) {
             throw new UserInputException(cfg.labels() + ": cannot read: " + e.getMessage(), e);
+        }
+        Progress p = progress(c.name(), cfg, copy);
+        if (!p.complete()) { // the runner asked awaiting() first; the file shrank since
+            throw new UserInputException(cfg.labels() + ": not enough labels: " + p.describe());
         }
         String exported = LabelExport.write(LabelSet.of(p.labels()), cfg.keepTiesAsKto(),
                 c.dir().resolve(LabelExport.DATA), cfg.labels());
         return StageOutcome.done("annotate: " + p.describe() + "; " + exported);
     }
 
-    private static Progress progress(String stage, Config cfg) {
+    private static Progress progress(String stage, Config cfg, Path labelsFile) {
         List<Pair> pairs = PairFile.read(Path.of(cfg.pairs()), cfg.skipInvalid());
         int needed = cfg.minLabels() == null ? pairs.size() : cfg.minLabels();
         if (needed > pairs.size()) {
@@ -171,7 +174,7 @@ public final class AnnotateStage implements Stage {
                     + pairs.size() + " pairs");
         }
         Set<String> ids = pairs.stream().map(Pair::id).collect(Collectors.toSet());
-        List<LabelEntry> all = LabelLog.read(Path.of(cfg.labels())).entries();
+        List<LabelEntry> all = LabelLog.read(labelsFile).entries();
         Set<String> counted = cfg.annotators() != null ? new LinkedHashSet<>(cfg.annotators())
                 : all.stream().filter(e -> e.kind() == LabelEntry.Kind.HUMAN).map(LabelEntry::annotator)
                         .collect(Collectors.toCollection(LinkedHashSet::new));
