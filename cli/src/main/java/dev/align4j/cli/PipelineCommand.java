@@ -7,6 +7,7 @@ import dev.align4j.pipelines.PipelineRunner;
 import dev.align4j.pipelines.PipelineStatus;
 import dev.align4j.pipelines.PlannedStage;
 import dev.align4j.pipelines.report.ReportWriter;
+import dev.align4j.pipelines.stage.HumanInput;
 import dev.align4j.pipelines.stage.StageOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,12 +21,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code align4j pipeline run|validate|status FILE}: multi-stage runs from one YAML file. */
+/**
+ * {@code align4j pipeline run|validate|status FILE}: multi-stage runs from one YAML file. {@code run}
+ * exits {@value #WAITING_FOR_LABELS} when it stopped before an {@code annotate} stage whose human
+ * labels are not there yet (not an error: label, then run it again).
+ */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "Run, check and inspect multi-stage pipelines (synth -> sft -> pairs -> reward -> ppo -> eval ...).",
         subcommands = {PipelineCommand.Run.class, PipelineCommand.Validate.class, PipelineCommand.Status.class},
         footer = {"", "Example: align4j pipeline run pipelines/examples/quickstart.yaml. Format: pipelines/README.md"})
 public final class PipelineCommand {
+
+    /** Exit code of {@code pipeline run} when it stopped for human labels. */
+    static final int WAITING_FOR_LABELS = 3;
 
     /** The file and the flags that change what it means. */
     static final class Source {
@@ -44,7 +52,10 @@ public final class PipelineCommand {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run every stage that is not up to date; an interrupted stage continues from its checkpoint.")
+            description = "Run every stage that is not up to date; an interrupted stage continues from its checkpoint.",
+            footer = {"", "Exit codes: 0 done; 2 bad input; 3 stopped before an annotate stage that waits for human "
+                    + "labels (it prints the 'align4j annotate' command to run; then run this again and it continues "
+                    + "there); 130 interrupted (run again to continue); 1 anything else."})
     static final class Run implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -70,6 +81,14 @@ public final class PipelineCommand {
                         t.seconds()) : "skipped", t.summary());
             }
             out.printf(Locale.ROOT, "total %.1f s%n", total);
+            if (r.waitingForInput()) {
+                out.printf(Locale.ROOT, "waiting for human labels before stage '%s'; the stages before it are kept. "
+                        + "When the labels are there, run the same command again (align4j pipeline run %s%s ...)%n",
+                        r.waiting().stage(), source.file,
+                        source.outputDir == null ? "" : " --output-dir " + source.outputDir);
+                out.flush();
+                return WAITING_FOR_LABELS;
+            }
             if (r.interrupted()) {
                 out.println("interrupted: run the same command again to continue");
                 out.flush();
@@ -106,7 +125,7 @@ public final class PipelineCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Each stage: done, interrupted at step N, pending or stale.")
+            description = "Each stage: done, interrupted at step N, waiting for human input, pending or stale.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -147,6 +166,15 @@ public final class PipelineCommand {
             RunLogging.attach(s.dir());
             out.printf(Locale.ROOT, "[%d/%d] %s (%s): running (%s) in %s%n", s.index() + 1, of, s.name(),
                     s.kind().configName(), why, s.dir());
+            out.flush();
+        }
+
+        @Override
+        public void waiting(PlannedStage s, int of, HumanInput input) {
+            out.printf(Locale.ROOT, "[%d/%d] %s (%s): waiting for human labels: %s%n", s.index() + 1, of, s.name(),
+                    s.kind().configName(), input.progress());
+            out.println("  label them with:");
+            input.commands().forEach(c -> out.println("    " + c));
             out.flush();
         }
 

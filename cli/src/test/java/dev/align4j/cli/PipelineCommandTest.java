@@ -55,4 +55,28 @@ class PipelineCommandTest {
                 .isEqualTo(0);
         assertThat(out.toString()).contains("stale");
     }
+
+    @Test
+    void waitingForHumanLabelsIsExitThreeWithTheCommandToRun() throws Exception {
+        Path pairs = dir.resolve("pairs.jsonl");
+        Files.writeString(pairs, "{\"id\": \"p0\", \"prompt\": \"hi\", \"responses\": [\"hello\", \"go away\"]}\n");
+        Path labels = dir.resolve("labels.jsonl");
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(file, "name: p\nstages:\n  - name: people\n    kind: annotate\n    config: {pairs: " + pairs
+                + ", labels: " + labels + "}\n");
+        Path outDir = dir.resolve("out");
+        assertThat(run("pipeline", "run", file.toString(), "--output-dir", outDir.toString())).isEqualTo(3);
+        assertThat(out.toString()).contains("[1/1] people (annotate): waiting for human labels: 0 of 1 pairs labelled")
+                .contains("./align4j annotate --in " + pairs + " --out " + labels + " --annotator NAME")
+                .contains("run the same command again");
+        assertThat(err.toString()).isEmpty();
+        assertThat(run("pipeline", "status", file.toString(), "--output-dir", outDir.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("waiting for human input (0 of 1 pairs labelled or skipped, 1 needed)");
+
+        Files.writeString(labels, "{\"type\":\"label\",\"pair_id\":\"p0\",\"annotator\":\"me\",\"kind\":\"human\","
+                + "\"choice\":\"a\",\"time\":\"2026-12-02T00:00:00Z\",\"prompt\":\"hi\",\"a\":\"hello\",\"b\":\"go away\"}\n");
+        assertThat(run("pipeline", "run", file.toString(), "--output-dir", outDir.toString())).isEqualTo(0);
+        assertThat(Files.readString(outDir.resolve("people/data.jsonl")))
+                .contains("\"chosen\":\"hello\"", "\"rejected\":\"go away\"");
+    }
 }

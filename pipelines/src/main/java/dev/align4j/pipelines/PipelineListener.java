@@ -1,5 +1,6 @@
 package dev.align4j.pipelines;
 
+import dev.align4j.pipelines.stage.HumanInput;
 import dev.align4j.pipelines.stage.StageOutcome;
 
 /** What a pipeline run tells the person watching (and the CLI's per-stage run.log). */
@@ -14,6 +15,10 @@ public interface PipelineListener {
     }
 
     default void finished(PlannedStage stage, int of, StageOutcome outcome, double seconds) {
+    }
+
+    /** The run stops before the stage: it needs human input first (nothing of it was touched). */
+    default void waiting(PlannedStage stage, int of, HumanInput input) {
     }
 
     PipelineListener NONE = new PipelineListener() {

@@ -201,7 +201,7 @@ public final class PipelineLoader {
                         + out.resolve(s.name) + "; rerunning resumes an interrupted stage)");
             } else if (!valid.contains(k)) {
                 String near = Problems.closest(k, valid);
-                pr.add(s.originOf(k), s.name + "." + k, "unknown key for a " + s.kind.configName() + " stage"
+                pr.add(s.originOf(k), s.name + "." + k, "unknown key for " + article(s.kind) + " stage"
                         + (near == null ? "" : " (did you mean " + near + "?)") + "; valid keys: "
                         + String.join(", ", new TreeSet<>(valid)));
             }
@@ -216,6 +216,12 @@ public final class PipelineLoader {
             check(s, p, pr);
         }
         return p;
+    }
+
+    /** {@code a sft}, {@code an annotate}: the kind's name with its article. */
+    private static String article(StageKind kind) {
+        String n = kind.configName();
+        return ("aeiou".indexOf(n.charAt(0)) >= 0 ? "an " : "a ") + n;
     }
 
     /**

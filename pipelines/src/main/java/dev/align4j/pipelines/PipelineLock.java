@@ -73,6 +73,14 @@ public record PipelineLock(@JsonProperty("pipeline") String pipeline, @JsonPrope
         return new PipelineLock(pipeline, kept);
     }
 
+    /**
+     * Only the entries of {@code names}, in their order here: what stays recorded when the stage after
+     * them runs (an entry of a stage that is now later in the file, or no longer in it, goes).
+     */
+    PipelineLock retaining(java.util.Collection<String> names) {
+        return new PipelineLock(pipeline, stages.stream().filter(e -> names.contains(e.name())).toList());
+    }
+
     PipelineLock with(Entry e) {
         List<Entry> out = new ArrayList<>(truncatedAt(e.name()).stages());
         out.add(e);

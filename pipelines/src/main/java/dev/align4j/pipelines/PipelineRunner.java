@@ -5,6 +5,7 @@ import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.train.Checkpoint;
+import dev.align4j.pipelines.stage.HumanInput;
 import dev.align4j.pipelines.stage.StageOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -22,7 +24,10 @@ import org.apache.logging.log4j.Logger;
  * by {@code --from}, a {@value #MARKER} with the same hashes and a complete checkpoint) continues from
  * its latest checkpoint; any other unfinished
  * stage folder is deleted and the stage starts again, so a run's bytes do not depend on how often it
- * was stopped.
+ * was stopped. A stage that needs human input it does not have yet ({@link
+ * dev.align4j.pipelines.stage.Stage#awaiting}: the {@code annotate} stage's labels) stops the run
+ * before anything of that stage is touched; the stages before it stay recorded, so the rerun
+ * continues from it.
  */
 public final class PipelineRunner {
 
@@ -39,8 +44,23 @@ public final class PipelineRunner {
     public record StageTime(String stage, boolean ran, double seconds, String summary) {
     }
 
-    /** @param interrupted stopped by Ctrl-C; rerunning continues */
-    public record Result(List<StageTime> stages, boolean interrupted) {
+    /**
+     * @param interrupted stopped by Ctrl-C; rerunning continues
+     * @param waiting the stage the run stopped before because it needs human input, or null
+     */
+    public record Result(List<StageTime> stages, boolean interrupted, Waiting waiting) {
+        Result(List<StageTime> stages, boolean interrupted) {
+            this(stages, interrupted, null);
+        }
+
+        /** True when the run stopped for human input (the CLI's exit 3). */
+        public boolean waitingForInput() {
+            return waiting != null;
+        }
+    }
+
+    /** The stage a run stopped before, and what it needs. */
+    public record Waiting(String stage, HumanInput input) {
     }
 
     private PipelineRunner() {
@@ -68,13 +88,21 @@ public final class PipelineRunner {
                 times.add(new StageTime(s.name(), false, 0, entry.get().summary()));
                 continue;
             }
+            Optional<HumanInput> need = s.adapter().awaiting(s.stageConfig(false));
+            if (need.isPresent()) {
+                LOG.info("{}: waiting for human input: {}", s.name(), need.get().progress());
+                listener.waiting(s, n, need.get());
+                return new Result(times, false, new Waiting(s.name(), need.get()));
+            }
             String why = s.name().equals(from) ? "--from" : dirty ? "an earlier stage ran"
                     : entry.isPresent() ? "its config or inputs changed" : "not run yet";
             // only a stage that never finished continues from its checkpoints; a finished one that
             // runs again (--from, changed inputs) starts from scratch
             boolean mayResume = atStart.entry(s.name()).isEmpty() && !s.name().equals(from);
             dirty = true;
-            lock = lock.truncatedAt(s.name());
+            // keep the stages before this one (by the file's order: a stage inserted into a pipeline
+            // that already ran must not leave later entries behind it)
+            lock = lock.retaining(p.stages().subList(0, s.index()).stream().map(PlannedStage::name).toList());
             lock.write(p.lockFile());
             forgetLaterStarts(p, s);
             if (Interrupts.requested()) {

@@ -1,6 +1,7 @@
 package dev.align4j.pipelines;
 
 import dev.align4j.core.train.Checkpoint;
+import dev.align4j.pipelines.stage.HumanInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,19 +11,25 @@ import java.util.Optional;
 /**
  * Where each stage of a pipeline stands in its output folder: done (in the lock with the same
  * hashes), stale (in the lock, but its config or inputs changed, or an earlier stage must run again),
- * interrupted at step N (no lock entry, a checkpoint in a folder the next run would resume), or pending.
+ * interrupted at step N (no lock entry, a checkpoint in a folder the next run would resume), waiting
+ * for human input (every stage before it done, and the stage says what it still needs: the
+ * {@code annotate} stage's labels), or pending.
  */
 public final class PipelineStatus {
 
-    public enum State { DONE, STALE, INTERRUPTED, PENDING }
+    public enum State { DONE, STALE, INTERRUPTED, WAITING, PENDING }
 
-    /** @param step the latest checkpoint's step when INTERRUPTED, else -1 */
+    /**
+     * @param step the latest checkpoint's step when INTERRUPTED, else -1
+     * @param summary the lock's summary of the stage's last run; when WAITING, what it waits for
+     */
     public record Line(String stage, String kind, State state, long step, String summary) {
         public String describe() {
             return switch (state) {
                 case DONE -> "done" + (summary == null ? "" : " (" + summary + ")");
                 case STALE -> "stale (will run again)";
                 case INTERRUPTED -> "interrupted at step " + step;
+                case WAITING -> "waiting for human input (" + summary + ")";
                 case PENDING -> "pending";
             };
         }
@@ -49,11 +56,25 @@ public final class PipelineStatus {
                 state = ckpt.isPresent() ? State.INTERRUPTED : State.PENDING;
                 step = ckpt.map(Checkpoint::step).orElse(-1L);
             }
+            String summary = entry.map(PipelineLock.Entry::summary).orElse(null);
+            Optional<String> waiting = state == State.DONE || earlierNotDone ? Optional.empty() : awaiting(s);
+            if (waiting.isPresent()) {
+                state = State.WAITING;
+                summary = waiting.get();
+            }
             earlierNotDone |= state != State.DONE;
-            out.add(new Line(s.name(), s.kind().configName(), state, step,
-                    entry.map(PipelineLock.Entry::summary).orElse(null)));
+            out.add(new Line(s.name(), s.kind().configName(), state, step, summary));
         }
         return out;
+    }
+
+    /** What the stage waits for from people, if anything; a stage whose inputs cannot be read is pending. */
+    private static Optional<String> awaiting(PlannedStage s) {
+        try {
+            return s.adapter().awaiting(s.stageConfig(false)).map(HumanInput::progress);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** A folder the runner would resume: its start marker has the stage's current hashes. */

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 /**
  * What decides whether a finished stage is still up to date: the SHA-256 of its kind and resolved
  * config, and the SHA-256 over the content of every existing file or folder its string values name
- * (inputs from earlier stages included), in sorted path order.
+ * (inputs from earlier stages included) or the adapter names inside a value
+ * ({@link dev.align4j.pipelines.stage.Stage#embeddedPaths}), in sorted path order.
  */
 public record StageHashes(@JsonProperty("config_hash") String config, @JsonProperty("inputs_hash") String inputs) {
 
@@ -21,6 +22,11 @@ public record StageHashes(@JsonProperty("config_hash") String config, @JsonPrope
         String config = Hashing.sha256(s.kind().configName() + "\n" + Json.line(s.config()));
         TreeSet<String> paths = new TreeSet<>();
         collect(s.config(), paths);
+        for (String p : s.adapter().embeddedPaths(s.config())) {
+            if (looksLikePath(p) && Files.exists(Path.of(p))) {
+                paths.add(p);
+            }
+        }
         List<Path> existing = new ArrayList<>();
         StringBuilder names = new StringBuilder();
         for (String p : paths) {

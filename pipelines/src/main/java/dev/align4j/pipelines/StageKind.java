@@ -1,8 +1,10 @@
 package dev.align4j.pipelines;
 
+import dev.align4j.onlinerl.Algorithm;
+import dev.align4j.pipelines.stage.AnnotateJudgeStage;
+import dev.align4j.pipelines.stage.AnnotateStage;
 import dev.align4j.pipelines.stage.DpoStage;
 import dev.align4j.pipelines.stage.EvalStage;
-import dev.align4j.onlinerl.Algorithm;
 import dev.align4j.pipelines.stage.OnlineRlStage;
 import dev.align4j.pipelines.stage.PairsStage;
 import dev.align4j.pipelines.stage.PpoStage;
@@ -19,8 +21,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The kinds of stage a pipeline may name, each with its adapter. A new kind (grpo, rloo,
- * annotate-judge) is one constant here and one {@link Stage} class.
+ * The kinds of stage a pipeline may name, each with its adapter. A new kind (grpo, rloo) is one
+ * constant here and one {@link Stage} class; its name in a file is the constant's name in lower case
+ * with '-' for '_' ({@code ANNOTATE_JUDGE} is {@code annotate-judge}).
  */
 public enum StageKind {
     SYNTH(SynthStage::new),
@@ -34,7 +37,9 @@ public enum StageKind {
     GRPO(() -> new OnlineRlStage(Algorithm.GRPO)),
     RLOO(() -> new OnlineRlStage(Algorithm.RLOO)),
     REINFORCE_PP(() -> new OnlineRlStage(Algorithm.REINFORCE_PP)),
-    EVAL(EvalStage::new);
+    EVAL(EvalStage::new),
+    ANNOTATE_JUDGE(AnnotateJudgeStage::new),
+    ANNOTATE(AnnotateStage::new);
 
     private final Supplier<Stage> adapter;
 
@@ -47,9 +52,9 @@ public enum StageKind {
         return adapter.get();
     }
 
-    /** The name written in a pipeline file: {@code sft}, {@code ppo}, ... */
+    /** The name written in a pipeline file: {@code sft}, {@code ppo}, {@code annotate-judge}, ... */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Optional<StageKind> parse(String name) {

@@ -97,6 +97,25 @@ class PipelineRunnerTest {
                         PipelineStatus.State.STALE);
     }
 
+    @Test
+    void aStageInsertedIntoAPipelineThatRanKeepsTheLockInFileOrder() throws IOException {
+        String synth = "    kind: synth\n    config: {n: 20, train_prompts: 2, eval_prompts: 2}\n";
+        Path before = Files.writeString(dir.resolve("before.yaml"), "name: p\nstages:\n  - name: a\n" + synth
+                + "  - name: c\n" + synth);
+        Path after = Files.writeString(dir.resolve("after.yaml"), "name: p\nstages:\n  - name: a\n" + synth
+                + "  - name: b\n" + synth + "  - name: c\n" + synth);
+        Path out = dir.resolve("out");
+        PipelineRunner.run(PipelineLoader.load(before, out, Map.of()), null, PipelineListener.NONE);
+        Events inserted = new Events();
+        PipelineRunner.run(PipelineLoader.load(after, out, Map.of()), null, inserted);
+        assertThat(inserted.seen).containsExactly("skip a", "start b", "start c");
+        assertThat(PipelineLock.read(out.resolve(Pipeline.LOCK_FILE), "p").stages())
+                .extracting(PipelineLock.Entry::name).containsExactly("a", "b", "c");
+        Events again = new Events();
+        PipelineRunner.run(PipelineLoader.load(after, out, Map.of()), null, again);
+        assertThat(again.seen).containsExactly("skip a", "skip b", "skip c");
+    }
+
     /** The eval table's invariants: the baseline ties itself, the reference has KL 0, rates are rates. */
     private static void checkEval(Path dir) throws IOException {
         EvalReport r = Json.read(dir.resolve("eval.json"), EvalReport.class);

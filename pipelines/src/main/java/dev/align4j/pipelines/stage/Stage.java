@@ -1,6 +1,9 @@
 package dev.align4j.pipelines.stage;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,5 +34,22 @@ public interface Stage {
     /** Whether an interrupted run continues from a checkpoint ({@code resume_from_checkpoint=latest}). */
     default boolean checkpoints() {
         return false;
+    }
+
+    /**
+     * Human input the stage still needs before it can run (the pipeline stops before it and says
+     * what to do), or empty when it can run. Called once the stages before it are done.
+     */
+    default Optional<HumanInput> awaiting(StageConfig config) {
+        return Optional.empty();
+    }
+
+    /**
+     * Files or folders named inside a value rather than as the whole value (the {@code DIR} of
+     * {@code judge: reward-model:DIR}); their content counts in the stage's input hash like that of
+     * a value that is a path.
+     */
+    default List<String> embeddedPaths(ObjectNode config) {
+        return List.of();
     }
 }
