@@ -111,6 +111,7 @@ public final class Benchmark {
         }
         if (o.ppo()) {
             out.putAll(PpoBench.run(modelConfig(), device, shape.batch(), 3));
+            out.putAll(GrpoBench.run(modelConfig(), device, shape.batch(), 3));
         }
         if (o.soakSteps() > 0) {
             Map<String, Object> soak = sft(PeftMethod.FULL, o.soakSteps());

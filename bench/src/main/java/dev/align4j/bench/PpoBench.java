@@ -100,11 +100,11 @@ final class PpoBench {
         }
     }
 
-    private static double total(Map<String, Double> m) {
+    static double total(Map<String, Double> m) {
         return m.get("generation_s") + m.get("scoring_s") + m.get("training_s");
     }
 
-    private static CausalLM model(ModelConfig cfg, NDManager m, long seed) {
+    static CausalLM model(ModelConfig cfg, NDManager m, long seed) {
         Engine.getInstance().setRandomSeed((int) seed);
         CausalLM model = new CausalLM(cfg);
         model.initialize(m, DataType.FLOAT32);
@@ -112,7 +112,7 @@ final class PpoBench {
     }
 
     /** Reward of prompt + response: the head at the last token (all rows have equal length here). */
-    private static float[] score(CausalLM backbone, ScalarHead head, List<int[]> prompts, List<int[]> responses,
+    static float[] score(CausalLM backbone, ScalarHead head, List<int[]> prompts, List<int[]> responses,
             NDManager base) {
         int b = prompts.size();
         int t = prompts.get(0).length + responses.get(0).length;
@@ -131,7 +131,7 @@ final class PpoBench {
         }
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 }

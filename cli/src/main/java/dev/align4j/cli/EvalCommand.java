@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * policy-vs-baseline JSON.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate models on held-out prompts: RM score, true reward, win rate vs a baseline (95% CI), "
+        description = "Evaluate models on held-out prompts: RM score, true reward, win rate vs a baseline (95%% CI), "
                 + "KL to a reference, length, EOS rate, distinct tokens, grammatical rate, perplexity.",
         subcommands = {EvalCommand.Sentiment.class},
         footer = {"", "Example: align4j eval --model sft=runs/quickstart/sft/model --model ppo=runs/quickstart/ppo/model "
