@@ -12,7 +12,6 @@ import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.LogProbs;
-import dev.align4j.core.run.SamplesFile;
 import dev.align4j.core.stats.Stats;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.format.Message;
@@ -80,7 +79,7 @@ public final class SentimentEval {
         List<int[]> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (List<Message> p : used) {
-            ids.add(promptIds(policy, p));
+            ids.add(policy.template().promptIds(policy.tokenizer(), p));
             texts.add(policy.template().renderPrompt(p));
         }
         List<Generation> pol = sample(policy, ids, o.temperature(), o.maxNewTokens(), o.seed());
@@ -95,11 +94,6 @@ public final class SentimentEval {
         return new Report(used.size(), side(pol, sp, adjectives, texts, grammar),
                 side(base, sb, adjectives, texts, grammar),
                 SentimentJudge.winRate(sp, sb), kl, texts);
-    }
-
-    /** BOS (when the template wants it) and the rendered prompt: how every method feeds {@code b} a prompt. */
-    public static int[] promptIds(ModelBundle b, List<Message> prompt) {
-        return SamplesFile.promptIds(b.tokenizer(), b.template().renderPrompt(prompt), b.template().bos());
     }
 
     /**

@@ -156,7 +156,7 @@ public final class ModelEval {
         if (prompt.stream().anyMatch(m -> m.role() == Role.ASSISTANT)) {
             throw new UserInputException("prompts: a prompt must not end with an assistant reply");
         }
-        return SentimentEval.promptIds(b, prompt);
+        return b.template().promptIds(b.tokenizer(), prompt);
     }
 
     private static Double mean(double[] v) {
