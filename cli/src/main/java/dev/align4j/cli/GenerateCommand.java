@@ -23,7 +23,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -178,8 +177,7 @@ final class GenerateCommand implements Callable<Integer> {
             AtomicFiles.deleteTree(tmp);
             return stopped(out + " was not written");
         }
-        AtomicFiles.fsync(tmp); // the rename must not expose a file whose lines are not on disk yet
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.commit(tmp, target); // the rename must not expose a file whose lines are not on disk yet
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "wrote %d completions (%d tokens, %.1f tokens/s) to %s%n", requests.size(), tokens,
