@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.core.model.TestModels;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,21 +16,14 @@ class BatchedGenerationTest {
     private static final List<int[]> PROMPTS = List.of(new int[] {3, 1, 4}, new int[] {1, 5, 9, 2},
             new int[] {8}, new int[] {9, 7}, new int[] {2, 2});
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
-
     @Test
     void batchSizeChangesNothingAndRowISeedsWithRowSeed() {
-        Generator gen = new Generator(TestModels.random(TestModels.gpt2(), manager, 1));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            batchSizeChangesNothing(new Generator(TestModels.random(TestModels.gpt2(), manager, 1)));
+        }
+    }
+
+    private static void batchSizeChangesNothing(Generator gen) {
         SamplingParams params = SamplingParams.builder().temperature(1.0).maxNewTokens(6).seed(42).build();
         List<Generation> one = BatchedGeneration.generate(gen, PROMPTS, params, 1);
         List<Generation> two = BatchedGeneration.generate(gen, PROMPTS, params, 2);
@@ -49,7 +40,12 @@ class BatchedGenerationTest {
 
     @Test
     void stopsBeforeTheNextBatchWhenToldTo() {
-        Generator gen = new Generator(TestModels.random(TestModels.gpt2(), manager, 1));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            stopsWhenToldTo(new Generator(TestModels.random(TestModels.gpt2(), manager, 1)));
+        }
+    }
+
+    private static void stopsWhenToldTo(Generator gen) {
         SamplingParams params = SamplingParams.greedy(3);
         List<Integer> starts = new ArrayList<>();
         List<Generation> done = BatchedGeneration.generate(gen, PROMPTS, params, 2, (from, batch) -> {
