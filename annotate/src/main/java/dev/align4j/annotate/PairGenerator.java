@@ -1,5 +1,6 @@
 package dev.align4j.annotate;
 
+import dev.align4j.core.gen.BatchedGeneration;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
@@ -17,7 +18,7 @@ import java.util.Set;
  * response is in two pairs. Identical samples are dropped and counted.
  *
  * <p>Sample k of prompt i uses seed {@code SamplingParams.rowSeed(seed, i * n + k)} (the batch does
- * not matter), through the one {@link Generator}; prompts are rendered with the model's template as
+ * not matter), through core's {@link BatchedGeneration}; prompts are rendered with the model's template as
  * training renders them (PreferenceEncoder's prompt side).
  */
 public final class PairGenerator {
@@ -49,36 +50,31 @@ public final class PairGenerator {
     public static Result generate(ModelBundle model, List<List<Message>> prompts, SamplingParams params, Options o) {
         PreferenceEncoder enc = new PreferenceEncoder(model.tokenizer(), model.template(),
                 new PreferenceEncoder.Config(Integer.MAX_VALUE, Integer.MAX_VALUE - 1));
-        Generator gen = new Generator(model.model(), model.tokenizer());
+        List<int[]> ids = new ArrayList<>(prompts.size() * o.n());
+        for (List<Message> prompt : prompts) {
+            int[] p = enc.promptIds(prompt);
+            for (int k = 0; k < o.n(); k++) {
+                ids.add(p); // sample k of prompt i is row i * n + k
+            }
+        }
+        List<Generation> out = BatchedGeneration.generate(new Generator(model.model(), model.tokenizer()), ids,
+                params.toBuilder().seed(o.seed()).build(), o.batchSize() * o.n());
         List<Pair> pairs = new ArrayList<>();
         int identical = 0;
         int blank = 0;
-        for (int from = 0; from < prompts.size(); from += o.batchSize()) {
-            int to = Math.min(prompts.size(), from + o.batchSize());
-            List<int[]> ids = new ArrayList<>();
-            long[] seeds = new long[(to - from) * o.n()];
-            for (int i = from; i < to; i++) {
-                int[] p = enc.promptIds(prompts.get(i));
-                for (int k = 0; k < o.n(); k++) {
-                    ids.add(p);
-                    seeds[(i - from) * o.n() + k] = SamplingParams.rowSeed(o.seed(), i * o.n() + k);
+        for (int i = 0; i < prompts.size(); i++) {
+            Set<String> distinct = new LinkedHashSet<>();
+            for (int k = 0; k < o.n(); k++) {
+                String t = out.get(i * o.n() + k).text();
+                if (t.isBlank()) {
+                    blank++;
+                } else if (!distinct.add(t)) {
+                    identical++;
                 }
             }
-            List<Generation> out = gen.generate(ids, seeds, params, null);
-            for (int i = from; i < to; i++) {
-                Set<String> distinct = new LinkedHashSet<>();
-                for (int k = 0; k < o.n(); k++) {
-                    String t = out.get((i - from) * o.n() + k).text();
-                    if (t.isBlank()) {
-                        blank++;
-                    } else if (!distinct.add(t)) {
-                        identical++;
-                    }
-                }
-                List<String> d = new ArrayList<>(distinct);
-                for (int j = 0; j + 1 < d.size(); j += 2) {
-                    pairs.add(new Pair(i + "." + j / 2, prompts.get(i), d.get(j), d.get(j + 1), null));
-                }
+            List<String> d = new ArrayList<>(distinct);
+            for (int j = 0; j + 1 < d.size(); j += 2) {
+                pairs.add(new Pair(i + "." + j / 2, prompts.get(i), d.get(j), d.get(j + 1), null));
             }
         }
         return new Result(pairs, prompts.size() * o.n(), identical, blank);

@@ -10,6 +10,7 @@ import dev.align4j.datasets.format.DatasetLoader;
 import dev.align4j.datasets.format.Example;
 import dev.align4j.datasets.format.LoadOptions;
 import dev.align4j.datasets.format.Message;
+import dev.align4j.datasets.template.ChatPrompts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

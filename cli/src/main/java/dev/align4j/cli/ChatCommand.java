@@ -4,6 +4,7 @@ import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.datasets.bundle.ModelBundle;
+import dev.align4j.datasets.template.ChatPrompts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,7 @@ import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.format.Message;
+import dev.align4j.datasets.template.ChatPrompts;
 import dev.align4j.datasets.template.ChatTemplate;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ final class ChatSession {
             out.flush();
             return;
         }
-        long seed = params.seed() + replies++;
+        long seed = SamplingParams.rowSeed(params.seed(), replies++); // reply i: the one per-row seeding rule
         Streamer streamer = new Streamer(tokenizer::decode, holdback(params));
         Generation g = generator.generate(List.of(ids), new long[] {seed}, params, streamer).get(0);
         out.println();

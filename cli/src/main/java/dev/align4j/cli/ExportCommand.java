@@ -1,10 +1,8 @@
 package dev.align4j.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.hf.HfConfig;
@@ -17,6 +15,7 @@ import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.peft.Lora;
 import dev.align4j.core.peft.Peft;
+import dev.align4j.core.run.LoraExport;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.bundle.ModelBundle;
 import java.io.IOException;
@@ -88,7 +87,7 @@ final class ExportCommand implements Callable<Integer> {
         try (ModelBundle bundle = model.load()) {
             AtomicFiles.deleteTree(tmp);
             try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
-                CausalLM plain = Lora.adapters(bundle.model()).isEmpty() ? bundle.model() : plainCopy(bundle.model(), cpu);
+                CausalLM plain = Lora.adapters(bundle.model()).isEmpty() ? bundle.model() : LoraExport.plainCopy(bundle.model(), cpu);
                 write(plain, bundle, tmp);
             }
             AtomicFiles.replaceDir(tmp, target);
@@ -124,23 +123,6 @@ final class ExportCommand implements Callable<Integer> {
 
     private static boolean isModelFolder(Path dir) {
         return Files.isRegularFile(dir.resolve(ModelFolder.CONFIG)) || Files.isRegularFile(dir.resolve(HfConfig.FILE));
-    }
-
-    /**
-     * A model without adapter modules holding {@code merged}'s weights: the LoRA parameters would
-     * otherwise be saved as extra tensors that neither layout knows.
-     */
-    static CausalLM plainCopy(CausalLM merged, NDManager manager) {
-        CausalLM plain = new CausalLM(merged.config());
-        plain.initialize(manager, DataType.FLOAT32);
-        Map<String, Parameter> source = merged.namedParameters();
-        for (Map.Entry<String, Parameter> e : plain.namedParameters().entrySet()) {
-            NDArray from = source.get(e.getKey()).getArray();
-            try (NDArray f32 = from.toType(DataType.FLOAT32, true)) {
-                e.getValue().getArray().set(f32.toFloatArray());
-            }
-        }
-        return plain;
     }
 
     private void write(CausalLM plain, ModelBundle bundle, Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.align4j.cli;
 
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.Interrupts;
+import dev.align4j.core.gen.BatchedGeneration;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
@@ -14,6 +15,7 @@ import dev.align4j.datasets.format.Example;
 import dev.align4j.datasets.format.LoadOptions;
 import dev.align4j.datasets.format.LoadedDataset;
 import dev.align4j.datasets.format.Message;
+import dev.align4j.datasets.template.ChatPrompts;
 import dev.align4j.datasets.template.ChatTemplate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +23,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code align4j generate}: completions for prompts given on the command line or in a data file,
  * one JSON line each: {@code {"prompt", "completion", "tokens", "finish_reason"}} ({@code tokens}
- * is the number of new tokens). Request i samples with seed {@code --seed + i}, so the output does
+ * is the number of new tokens). Request i samples with seed {@code SamplingParams.rowSeed(--seed, i)}, so the output does
  * not depend on {@code --batch-size}.
  */
 @Command(name = "generate", description = "Generate completions for prompts with a model (and adapter).")
@@ -176,8 +177,7 @@ final class GenerateCommand implements Callable<Integer> {
             AtomicFiles.deleteTree(tmp);
             return stopped(out + " was not written");
         }
-        AtomicFiles.fsync(tmp); // the rename must not expose a file whose lines are not on disk yet
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.commit(tmp, target); // the rename must not expose a file whose lines are not on disk yet
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "wrote %d completions (%d tokens, %.1f tokens/s) to %s%n", requests.size(), tokens,
@@ -187,34 +187,29 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * Generates batch by batch, writing each line as its batch finishes; returns the new tokens, or
-     * -1 when Ctrl-C stopped it between two batches.
+     * Generates batch by batch ({@link BatchedGeneration}: request i samples with {@code rowSeed(--seed, i)}),
+     * writing each line as its batch finishes; returns the new tokens, or -1 when Ctrl-C stopped it
+     * between two batches.
      */
     private long run(Generator generator, List<Request> requests, SamplingParams params, PrintWriter w,
             boolean progress) {
-        long tokens = 0;
-        for (int from = 0; from < requests.size(); from += batchSize) {
-            if (Interrupts.requested()) {
-                return -1;
-            }
-            List<Request> batch = requests.subList(from, Math.min(requests.size(), from + batchSize));
-            List<int[]> ids = new ArrayList<>();
-            long[] seeds = new long[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                ids.add(batch.get(i).ids());
-                seeds[i] = params.seed() + from + i;
-            }
-            List<Generation> gens = generator.generate(ids, seeds, params, null);
-            for (int i = 0; i < batch.size(); i++) {
-                w.println(Json.line(line(batch.get(i), gens.get(i))));
-                tokens += gens.get(i).length();
-            }
-            w.flush();
-            if (progress) {
-                LOG.info("{}/{} prompts done", from + batch.size(), requests.size());
-            }
+        if (Interrupts.requested()) {
+            return -1;
         }
-        return tokens;
+        long[] tokens = {0};
+        List<Generation> done = BatchedGeneration.generate(generator, requests.stream().map(Request::ids).toList(),
+                params, batchSize, (from, gens) -> {
+                    for (int i = 0; i < gens.size(); i++) {
+                        w.println(Json.line(line(requests.get(from + i), gens.get(i))));
+                        tokens[0] += gens.get(i).length();
+                    }
+                    w.flush();
+                    if (progress) {
+                        LOG.info("{}/{} prompts done", from + gens.size(), requests.size());
+                    }
+                    return !Interrupts.requested();
+                });
+        return done.size() < requests.size() ? -1 : tokens[0];
     }
 
     /** One output line; fields in this order, {@code finish_reason} by the shared mapper's snake case. */

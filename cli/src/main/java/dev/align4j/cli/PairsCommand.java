@@ -5,19 +5,12 @@ import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.train.Devices;
 import dev.align4j.datasets.bundle.ModelBundle;
-import dev.align4j.datasets.format.DataFormat;
-import dev.align4j.datasets.format.DatasetLoader;
-import dev.align4j.datasets.format.Example;
-import dev.align4j.datasets.format.LoadOptions;
-import dev.align4j.datasets.format.LoadedDataset;
-import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.sentiment.Lexicon;
 import dev.align4j.datasets.sentiment.PairMaker;
 import dev.align4j.datasets.sentiment.SentimentJudge;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,15 +75,7 @@ public final class PairsCommand {
             if (!Files.isRegularFile(prompts)) {
                 throw new UserInputException(prompts + ": prompts file not found");
             }
-            LoadedDataset ds = DatasetLoader.load(prompts, LoadOptions.defaults().withFormat(DataFormat.PROMPTS));
-            List<String> texts = new ArrayList<>(ds.size());
-            for (Example ex : ds.examples()) {
-                List<Message> p = ex.prompt();
-                if (p.size() != 1) {
-                    throw new UserInputException(ex.source() + ": prompt: sentiment prompts are plain strings");
-                }
-                texts.add(p.get(0).content());
-            }
+            List<String> texts = PairMaker.promptTexts(prompts);
             SentimentJudge judge = new SentimentJudge(Lexicon.resolve(lexicon));
             long start = System.nanoTime();
             PairMaker.Result r;

@@ -51,25 +51,40 @@ public final class PipelineCommand {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run every stage that is not up to date; an interrupted stage continues from its checkpoint.",
-            footer = {"", "Exit codes: 0 done; 2 bad input; 3 stopped before an annotate stage that waits for human "
-                    + "labels (it prints the 'align4j annotate' command to run; then run this again and it continues "
-                    + "there); 130 interrupted (run again to continue); 1 anything else."})
-    static final class Run implements Callable<Integer> {
+    /** A subcommand on one pipeline file: loads it, lets {@link #run} print to the command's out, flushes. */
+    abstract static class OnPipeline implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @picocli.CommandLine.Mixin
         Source source = new Source();
 
+        @Override
+        public final Integer call() {
+            Pipeline p = source.load();
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                return run(p, out);
+            } finally {
+                out.flush();
+            }
+        }
+
+        /** @return the exit code */
+        abstract int run(Pipeline p, PrintWriter out);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run every stage that is not up to date; an interrupted stage continues from its checkpoint.",
+            footer = {"", "Exit codes: 0 done; 2 bad input; 3 stopped before an annotate stage that waits for human "
+                    + "labels (it prints the 'align4j annotate' command to run; then run this again and it continues "
+                    + "there); 130 interrupted (run again to continue); 1 anything else."})
+    static final class Run extends OnPipeline {
         @Option(names = "--from", paramLabel = "STAGE", description = "rerun this stage and every later one")
         String from;
 
         @Override
-        public Integer call() {
-            Pipeline p = source.load();
-            PrintWriter out = spec.commandLine().getOut();
+        int run(Pipeline p, PrintWriter out) {
             out.printf(Locale.ROOT, "pipeline %s: %d stages -> %s%n", p.name(), p.stages().size(), p.outputDir());
             out.flush();
             PipelineRunner.Result r = PipelineRunner.run(p, from, new Progress(out));
@@ -91,57 +106,37 @@ public final class PipelineCommand {
             }
             if (r.interrupted()) {
                 out.println("interrupted: run the same command again to continue");
-                out.flush();
                 return 130;
             }
             out.println("report: " + ReportWriter.write(p.outputDir()));
-            out.flush();
             return 0;
         }
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check the file (keys per stage kind, references, files, types); every problem at once.")
-    static final class Validate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @picocli.CommandLine.Mixin
-        Source source = new Source();
-
+    static final class Validate extends OnPipeline {
         @Override
-        public Integer call() {
-            Pipeline p = source.load();
-            PrintWriter out = spec.commandLine().getOut();
+        int run(Pipeline p, PrintWriter out) {
             out.printf(Locale.ROOT, "%s: ok, pipeline %s, %d stages -> %s%n", p.file(), p.name(), p.stages().size(),
                     p.outputDir());
             for (PlannedStage s : p.stages()) {
                 out.printf(Locale.ROOT, "  %d. %s (%s)%s%n", s.index() + 1, s.name(), s.kind().configName(),
                         s.dependsOn().isEmpty() ? "" : " <- " + String.join(", ", s.dependsOn()));
             }
-            out.flush();
             return 0;
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Each stage: done, interrupted at step N, waiting for human input, pending or stale.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @picocli.CommandLine.Mixin
-        Source source = new Source();
-
+    static final class Status extends OnPipeline {
         @Override
-        public Integer call() {
-            Pipeline p = source.load();
-            PrintWriter out = spec.commandLine().getOut();
+        int run(Pipeline p, PrintWriter out) {
             out.printf(Locale.ROOT, "pipeline %s in %s%n", p.name(), p.outputDir());
             for (PipelineStatus.Line l : PipelineStatus.of(p)) {
                 out.printf(Locale.ROOT, "  %-16s %-10s %s%n", l.stage(), l.kind(), l.describe());
             }
-            out.flush();
             return 0;
         }
     }

@@ -40,19 +40,6 @@ final class PretrainCommand implements Callable<Integer> {
     static final String QUICKSTART = "builtin:quickstart";
     private static final String QUICKSTART_RESOURCE = "/corpus/quickstart.txt";
 
-    /**
-     * Pretraining defaults where they differ from TrainingArgs' fine-tuning ones (a tiny model from
-     * scratch wants a much larger rate); --set and the typed flags override them.
-     */
-    static final Map<String, String> DEFAULTS = Map.of(
-            "learning_rate", "3.0e-3",
-            "lr_scheduler_type", "cosine",
-            "warmup_ratio", "0.05",
-            "per_device_train_batch_size", "16",
-            "num_train_epochs", "1",
-            "save_total_limit", "2",
-            "weight_decay", "0.1");
-
     @Spec
     CommandSpec spec;
 
@@ -101,7 +88,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> o = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> o = new LinkedHashMap<>(PretrainConfig.TRAINING_DEFAULTS);
         o.putAll(set);
         Map<String, Object> flags = ConfigOptions.flags("text", text, "model_config", modelConfig, "model", model,
                 "tokenizer", tokenizer, "output_dir", outputDir, "max_steps", maxSteps, "seq_len", seqLen,

@@ -133,9 +133,8 @@ public final class RewardCommand {
         }
     }
 
-    @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Accuracy, mean margin and a calibration table (accuracy by bins of |r_c - r_r|) on pairs.")
-    static final class Eval implements Callable<Integer> {
+    /** A subcommand that applies a trained reward model to a data file: eval and score. */
+    abstract static class OnRewardModel implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
@@ -144,7 +143,11 @@ public final class RewardCommand {
 
         @Mixin
         DataOptions read = new DataOptions();
+    }
 
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Accuracy, mean margin and a calibration table (accuracy by bins of |r_c - r_r|) on pairs.")
+    static final class Eval extends OnRewardModel {
         @Option(names = "--bins", defaultValue = "5", description = "calibration bins of equal size (default: ${DEFAULT-VALUE})")
         int bins;
 
@@ -193,16 +196,7 @@ public final class RewardCommand {
 
     @Command(name = "score", mixinStandardHelpOptions = true,
             description = "Copy JSONL records adding 'reward' (reward_chosen and reward_rejected for pairs).")
-    static final class Score implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "reward model folder")
-        Path model;
-
-        @Mixin
-        DataOptions read = new DataOptions();
-
+    static final class Score extends OnRewardModel {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "JSONL output")
         Path outFile;
 

@@ -33,7 +33,7 @@ public final class SamplingOptions {
     @Option(names = "--stop", paramLabel = "STR", description = "stop when the output contains STR (repeatable)")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = "--seed", defaultValue = "0", description = "request i samples with seed + i (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", description = "base seed; request i samples with a seed mixed from it and i (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--no-cache", description = "recompute the whole sequence at every step (same tokens, slower)")

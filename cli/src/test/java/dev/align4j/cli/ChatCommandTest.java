@@ -50,9 +50,10 @@ class ChatCommandTest {
                 .stopTokenIds(List.of(TOK.encode("<|im_end|>")[0])).build();
         try (ModelBundle b = ModelBundle.load(model, Device.cpu(), null)) {
             Generator g = new Generator(b.model(), b.tokenizer());
-            assertThat(first).isEqualTo(g.generate(List.of(firstIds), new long[] {0}, greedy, null).get(0).text());
-            // reply i samples with seed + i; greedy ignores it, but pass what the session passes
-            assertThat(second).isEqualTo(g.generate(List.of(secondIds), new long[] {1}, greedy, null).get(0).text());
+            assertThat(first).isEqualTo(g.generate(List.of(firstIds), new long[] {SamplingParams.rowSeed(0, 0)}, greedy, null).get(0).text());
+            // reply i samples with rowSeed(seed, i); greedy ignores it, but pass what the session passes
+            assertThat(second).isEqualTo(g.generate(List.of(secondIds), new long[] {SamplingParams.rowSeed(0, 1)}, greedy,
+                    null).get(0).text());
         }
         // both replies were streamed to stdout, each after its input prompt
         assertThat(r.out()).contains("> " + first).contains("> " + second);

@@ -89,7 +89,7 @@ class GenerateCommandTest {
     }
 
     @Test
-    void requestISamplesWithSeedPlusIWhateverTheBatch() throws Exception {
+    void requestISamplesWithRowSeedOfIWhateverTheBatch() throws Exception {
         Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 2, null);
         String[] args = {"generate", "--model", model.toString(), "--prompt", "a", "--prompt", "b", "--prompt", "c",
             "--seed", "5", "--max-new-tokens", "6"};
@@ -97,9 +97,9 @@ class GenerateCommandTest {
         Result three = TinyModelDirs.run(new GenerateCommand(), concat(args, "--batch-size", "3"));
         assertThat(one.code()).as(one.err()).isZero();
         assertThat(lines(three.out())).isEqualTo(lines(one.out()));
-        // plain template: BOS + the text; request 1 ("b") samples with seed 5 + 1
+        // plain template: BOS + the text; request 1 ("b") samples with seed rowSeed(5, 1)
         SamplingParams p = SamplingParams.builder().maxNewTokens(6).eosTokenId(TOK.eosId()).build();
-        Generation want = direct(model, null, new int[] {TOK.bosId(), 'b'}, p, 6);
+        Generation want = direct(model, null, new int[] {TOK.bosId(), 'b'}, p, SamplingParams.rowSeed(5, 1));
         assertThat(lines(one.out()).get(1).get("completion").asText()).isEqualTo(want.text());
     }
 

@@ -113,9 +113,14 @@ public final class DpoRun extends RunLifecycle {
 
     @Override
     protected Exported export(Trained t) {
-        DpoExport export = new DpoExport(outputDir(), cfg, peft, device);
-        Path adapterDir = lora() ? LoraExport.saveAdapter(outputDir(), policy.model(), peft, baseHash) : null;
-        Path finalDir = export.saveModel(policy, lora(), provenance(t), samplePrompts, args.seed());
+        Path out = outputDir();
+        Path adapterDir = lora() ? LoraExport.saveAdapter(out, policy.model(), peft, baseHash) : null;
+        Path finalDir = out.resolve("model");
+        Provenance provenance = provenance(t);
+        int maxLength = cfg.maxLengthOr(policy.config().contextLength());
+        policy.saveFinal(finalDir, lora(), provenance.asMap(), args.seed(),
+                saved -> DpoSamples.write(out, saved, samplePrompts, cfg, maxLength, args.seed()));
+        provenance.write(out);
         return new Exported(finalDir, adapterDir, Map.of());
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.DidYouMean;
 import dev.align4j.core.io.Json;
 import dev.align4j.pipelines.stage.StageConfig;
 import java.nio.file.Files;
@@ -200,7 +201,7 @@ public final class PipelineLoader {
                 pr.add(s.originOf(k), s.name + "." + k, "set by the pipeline (the stage's folder is "
                         + out.resolve(s.name) + "; rerunning resumes an interrupted stage)");
             } else if (!valid.contains(k)) {
-                String near = Problems.closest(k, valid);
+                String near = DidYouMean.closest(k, valid);
                 pr.add(s.originOf(k), s.name + "." + k, "unknown key for " + article(s.kind) + " stage"
                         + (near == null ? "" : " (did you mean " + near + "?)") + "; valid keys: "
                         + String.join(", ", new TreeSet<>(valid)));

@@ -2,7 +2,6 @@ package dev.align4j.pipelines;
 
 import dev.align4j.core.UserInputException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /** Every problem found in a pipeline file, each as {@code file:line: field: what}, thrown at once. */
@@ -45,38 +44,5 @@ final class Problems {
                     .map(Message::text).distinct().toList();
             throw new UserInputException(head + String.join("\n", sorted));
         }
-    }
-
-    /** The valid name closest to {@code key} by edit distance, or null if none is close. */
-    static String closest(String key, Collection<String> valid) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String v : valid) {
-            int d = distance(key, v);
-            if (d < bestDistance) {
-                best = v;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -291,28 +291,19 @@ public final class PpoIteration implements AutoCloseable {
         return out;
     }
 
+    /** {@link dev.align4j.core.stats.Stats#mean}, 0 for no values (an empty metric reads 0 in PPO's logs). */
     static double mean(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += v;
-        }
-        return x.length == 0 ? 0 : s / x.length;
+        return x.length == 0 ? 0 : dev.align4j.core.stats.Stats.mean(x);
     }
 
     static double mean(double[] x) {
-        return Arrays.stream(x).average().orElse(0);
+        return x.length == 0 ? 0 : dev.align4j.core.stats.Stats.mean(x);
     }
 
+    /** {@link dev.align4j.core.stats.Stats#tokenMean}, 0 for no tokens. */
     static double tokenMean(float[][] x, int[] lengths) {
-        double s = 0;
-        long n = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int t = 0; t < lengths[i]; t++) {
-                s += x[i][t];
-                n++;
-            }
-        }
-        return n == 0 ? 0 : s / n;
+        double m = dev.align4j.core.stats.Stats.tokenMean(x, lengths);
+        return Double.isNaN(m) ? 0 : m;
     }
 
     /** Frees the optimizer state. */

@@ -229,18 +229,10 @@ public final class PpoRun extends RunLifecycle {
         Path dir = out.resolve("model");
         ModelBundle policy = m.policy();
         Path adapterDir = null;
-        if (!LoraExport.adapters(peft)) {
-            policy.save(dir, prov.asMap());
-            writeSamples(policy);
-        } else {
+        if (LoraExport.adapters(peft)) {
             adapterDir = LoraExport.saveAdapter(out, policy.model(), peft, baseHash);
-            try (ModelBundle plain = ModelBundle.create(policy.config(), policy.tokenizer(), policy.template(),
-                    policy.manager().getDevice(), args.seed())) {
-                LoraExport.copyMerged(policy.model(), plain.model());
-                plain.save(dir, prov.asMap());
-                writeSamples(plain);
-            }
         }
+        policy.saveFinal(dir, adapterDir != null, prov.asMap(), args.seed(), this::writeSamples);
         prov.write(out);
         return new Exported(dir, adapterDir, Map.of());
     }

@@ -1,6 +1,7 @@
 package dev.align4j.reward;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.stats.Stats;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.tokenize.TokenizedPreference;
 
@@ -79,28 +80,11 @@ public final class RewardMetrics {
         m.put(prefix + "loss", n == 0 ? Double.NaN : loss / n + centerCoef * center / n);
         m.put(prefix + "accuracy", n == 0 ? Double.NaN : correct / n);
         m.put(prefix + "margin", n == 0 ? Double.NaN : diff / n);
-        m.put(prefix + "chosen_mean", mean(chosen));
-        m.put(prefix + "chosen_std", std(chosen));
-        m.put(prefix + "rejected_mean", mean(rejected));
-        m.put(prefix + "rejected_std", std(rejected));
+        m.put(prefix + "chosen_mean", Stats.mean(chosen));
+        m.put(prefix + "chosen_std", Stats.populationStd(chosen));
+        m.put(prefix + "rejected_mean", Stats.mean(rejected));
+        m.put(prefix + "rejected_std", Stats.populationStd(rejected));
         return m;
-    }
-
-    static double mean(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += x;
-        }
-        return v.length == 0 ? Double.NaN : s / v.length;
-    }
-
-    static double std(float[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (float x : v) {
-            s += (x - m) * (x - m);
-        }
-        return v.length == 0 ? Double.NaN : Math.sqrt(s / v.length);
     }
 
     /**

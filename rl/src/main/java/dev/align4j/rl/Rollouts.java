@@ -1,5 +1,6 @@
 package dev.align4j.rl;
 
+import dev.align4j.core.gen.BatchedGeneration;
 import dev.align4j.core.gen.FinishReason;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
@@ -21,11 +22,8 @@ public final class Rollouts {
      * of the training forward (a {@link Forward} pass over the {@link Rollout} layout).
      */
     public static Rollout generate(CausalLM policy, List<int[]> prompts, SamplingParams params) {
-        long[] seeds = new long[prompts.size()];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = SamplingParams.rowSeed(params.seed(), i);
-        }
-        List<Generation> gens = new Generator(policy).generate(prompts, seeds, params, null);
+        List<Generation> gens = new Generator(policy).generate(prompts,
+                BatchedGeneration.rowSeeds(params.seed(), 0, prompts.size()), params, null);
         List<int[]> responses = new ArrayList<>();
         boolean[] eos = new boolean[gens.size()];
         for (int i = 0; i < gens.size(); i++) {

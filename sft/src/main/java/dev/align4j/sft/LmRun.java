@@ -151,16 +151,10 @@ public final class LmRun extends RunLifecycle {
         Path modelDir = out.resolve(MODEL_DIR);
         if (LoraExport.adapters(peft)) {
             adapterDir = LoraExport.saveAdapter(out, bundle.model(), peft, baseHash);
-            try (ModelBundle plain = ModelBundle.create(bundle.config(), bundle.tokenizer(), bundle.template(),
-                    bundle.manager().getDevice(), args.seed())) {
-                LoraExport.copyMerged(bundle.model(), plain.model());
-                plain.save(modelDir, prov.asMap());
-                Samples.write(out, plain.model(), plain.tokenizer(), data.samplePrompts(), sampling, args.seed());
-            }
-        } else {
-            bundle.save(modelDir, prov.asMap());
-            Samples.write(out, bundle.model(), bundle.tokenizer(), data.samplePrompts(), sampling, args.seed());
         }
+        bundle.saveFinal(modelDir, adapterDir != null, prov.asMap(), args.seed(),
+                saved -> Samples.write(out, saved.model(), saved.tokenizer(), data.samplePrompts(), sampling,
+                        args.seed()));
         prov.write(out);
         return new Exported(modelDir, adapterDir, Map.of());
     }

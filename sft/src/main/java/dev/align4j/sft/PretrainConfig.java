@@ -2,8 +2,8 @@ package dev.align4j.sft;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pretraining part of a run's config (beside core's {@code TrainingArgs}); snake_case keys, a
@@ -34,6 +34,21 @@ public record PretrainConfig(
         @JsonProperty("sample_prompt_tokens") Integer samplePromptTokens,
         @JsonProperty("sample_max_new_tokens") Integer sampleMaxNewTokens,
         @JsonProperty("sample_temperature") Double sampleTemperature) {
+
+    /**
+     * Pretraining's TrainingArgs defaults where they differ from the fine-tuning ones (a tiny model
+     * from scratch wants a much larger rate), as {@code --set} values; flags and the user's keys
+     * override them. {@code align4j pretrain} starts from these (the pipeline's pretrain stage still
+     * holds an equal copy).
+     */
+    public static final Map<String, String> TRAINING_DEFAULTS = Map.of(
+            "learning_rate", "3.0e-3",
+            "lr_scheduler_type", "cosine",
+            "warmup_ratio", "0.05",
+            "per_device_train_batch_size", "16",
+            "num_train_epochs", "1",
+            "save_total_limit", "2",
+            "weight_decay", "0.1");
 
     public PretrainConfig {
         if (text == null || text.isEmpty() || text.stream().anyMatch(t -> t == null || t.isBlank())) {

@@ -179,7 +179,7 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         src.root().fieldNames().forEachRemaining(key -> {
             if (!valid.contains(key)) {
-                String near = ConfigKeys.closest(key, valid);
+                String near = DidYouMean.closest(key, valid);
                 problems.add(src.error(key, "unknown key"
                         + (near == null ? "" : " (did you mean " + near + "?)")).getMessage());
             }
@@ -197,7 +197,7 @@ public final class ConfigLoader {
             String path = pathOf(e);
             Collection<String> known = e.getKnownPropertyIds().stream().map(String::valueOf)
                     .collect(Collectors.toCollection(TreeSet::new));
-            String near = ConfigKeys.closest(e.getPropertyName(), known);
+            String near = DidYouMean.closest(e.getPropertyName(), known);
             throw src.error(path, "unknown key" + (near == null ? "" : " (did you mean " + near + "?)")
                     + "; valid keys here: " + String.join(", ", known));
         } catch (ValueInstantiationException e) {

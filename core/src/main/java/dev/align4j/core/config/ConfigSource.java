@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -49,10 +48,10 @@ final class ConfigSource {
                 return src; // an empty file is an empty config
             }
             if (first != JsonToken.START_OBJECT) {
-                throw UserInputException.at(file, lineOf(p), null,
+                throw UserInputException.at(file, TreeReader.lineOf(p), null,
                         "a config must be a map of keys to values, found " + describeToken(first));
             }
-            src.readObject(p, "", src.root);
+            TreeReader.readObject(file, p, src.root, src.lines);
             return src;
         } catch (NoSuchFileException e) {
             throw new UserInputException(file + ": no such config file");
@@ -62,39 +61,6 @@ final class ConfigSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read config " + file, e);
         }
-    }
-
-    private void readObject(JsonParser p, String path, ObjectNode into) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            String child = path.isEmpty() ? name : path + "." + name;
-            if (into.has(name)) {
-                throw UserInputException.at(file, lineOf(p), child, "key appears twice");
-            }
-            lines.put(child, lineOf(p));
-            p.nextToken();
-            into.set(name, readValue(p, child));
-        }
-    }
-
-    private JsonNode readValue(JsonParser p, String path) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.START_OBJECT) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            readObject(p, path, o);
-            return o;
-        }
-        if (t == JsonToken.START_ARRAY) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            int i = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                String child = path + "." + i++;
-                lines.put(child, lineOf(p));
-                a.add(readValue(p, child));
-            }
-            return a;
-        }
-        return ((ObjectMapper) p.getCodec()).readTree(p); // a scalar, null included
     }
 
     /**
@@ -155,7 +121,7 @@ final class ConfigSource {
 
     /** Whether {@code path} or one of its parents was set by a flag. */
     boolean fromOverride(String path) {
-        for (String p = path; p != null; p = parent(p)) {
+        for (String p = path; p != null; p = TreeReader.parent(p)) {
             if (overridden.containsKey(p)) {
                 return true;
             }
@@ -165,13 +131,7 @@ final class ConfigSource {
 
     /** Line of {@code path} in the file, or of its nearest parent that has one; 0 if unknown. */
     long line(String path) {
-        for (String p = path; p != null; p = parent(p)) {
-            Integer line = lines.get(p);
-            if (line != null) {
-                return line;
-            }
-        }
-        return 0;
+        return TreeReader.line(lines, path);
     }
 
     /** {@code file:line: path: what}, or {@code --set: path: what} when a flag set the value. */
@@ -180,15 +140,6 @@ final class ConfigSource {
             return UserInputException.at(OVERRIDE, 0, path, what);
         }
         return UserInputException.at(label(), line(path), path.isEmpty() ? null : path, what);
-    }
-
-    private static String parent(String path) {
-        int dot = path.lastIndexOf('.');
-        return dot < 0 ? null : path.substring(0, dot);
-    }
-
-    private static int lineOf(JsonParser p) {
-        return p.currentTokenLocation().getLineNr();
     }
 
     private static String describeToken(JsonToken t) {

@@ -91,6 +91,21 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * The end of a streamed atomic write: {@code tmp} (a fully written sibling of {@code target})
+     * is fsynced and renamed over {@code target}, then the parent folder is fsynced, the same
+     * recipe as {@link #write} for writers that stream into their own temp file.
+     */
+    public static void commit(Path tmp, Path target) {
+        try {
+            fsync(tmp);
+            move(tmp, target);
+            fsyncDir(target.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + tmp + " to " + target, e);
+        }
+    }
+
     /** Forces a file's content to disk (used for append-only logs at checkpoints). */
     public static void fsync(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -12,13 +12,13 @@ import dev.align4j.core.UserInputException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -267,11 +267,9 @@ public final class Safetensors {
             throw new UserInputException(file + ": cannot write: " + e.getMessage(), e);
         }
         try {
-            AtomicFiles.fsync(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UserInputException(file + ": cannot write: " + e.getMessage(), e);
+            AtomicFiles.commit(tmp, file);
+        } catch (UncheckedIOException e) {
+            throw new UserInputException(file + ": cannot write: " + e.getCause().getMessage(), e);
         }
     }
 

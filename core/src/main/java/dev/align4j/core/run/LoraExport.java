@@ -1,10 +1,14 @@
 package dev.align4j.core.run;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.peft.Adapters;
 import dev.align4j.core.peft.Lora;
+import dev.align4j.core.peft.LoraAdapter;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
 
@@ -44,11 +48,16 @@ public final class LoraExport {
     }
 
     /**
-     * Merges {@code adapted}'s adapters, copies every parameter of {@code plain} from the merged
-     * weights (by name), then unmerges, so {@code adapted} is left as it was.
+     * Copies every parameter of {@code plain} (by name) from {@code adapted}'s weights with its
+     * adapters merged, as float32. Adapters not yet merged are merged for the copy and unmerged
+     * after it, so {@code adapted} is left as it was (an already merged model, as {@code align4j
+     * export} loads one, is copied as it is).
      */
     public static void copyMerged(CausalLM adapted, CausalLM plain) {
-        Lora.merge(adapted);
+        boolean mergeHere = Lora.adapters(adapted).values().stream().noneMatch(LoraAdapter::isMerged);
+        if (mergeHere) {
+            Lora.merge(adapted);
+        }
         try {
             Map<String, Parameter> merged = adapted.namedParameters();
             plain.namedParameters().forEach((name, p) -> {
@@ -56,10 +65,26 @@ public final class LoraExport {
                 if (src == null || !src.isInitialized()) {
                     throw new IllegalStateException("merged model has no weight " + name);
                 }
-                p.getArray().set(src.getArray().toFloatArray());
+                try (NDArray f32 = src.getArray().toType(DataType.FLOAT32, true)) {
+                    p.getArray().set(f32.toFloatArray());
+                }
             });
         } finally {
-            Lora.unmerge(adapted);
+            if (mergeHere) {
+                Lora.unmerge(adapted);
+            }
         }
+    }
+
+    /**
+     * A float32 model of {@code adapted}'s shape without adapter modules, on {@code manager}, holding
+     * the merged weights ({@link #copyMerged}): what a model folder can store, since neither layout
+     * knows LoRA tensors.
+     */
+    public static CausalLM plainCopy(CausalLM adapted, NDManager manager) {
+        CausalLM plain = new CausalLM(adapted.config());
+        plain.initialize(manager, DataType.FLOAT32);
+        copyMerged(adapted, plain);
+        return plain;
     }
 }

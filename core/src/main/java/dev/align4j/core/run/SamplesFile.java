@@ -1,5 +1,6 @@
 package dev.align4j.core.run;
 
+import dev.align4j.core.gen.BatchedGeneration;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
@@ -9,7 +10,6 @@ import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,17 +58,7 @@ public final class SamplesFile {
      */
     public static List<Generation> generate(CausalLM model, Tokenizer tokenizer, List<int[]> prompts,
             SamplingParams params) {
-        Generator gen = new Generator(model, tokenizer);
-        List<Generation> out = new ArrayList<>(prompts.size());
-        for (int from = 0; from < prompts.size(); from += BATCH) {
-            int to = Math.min(prompts.size(), from + BATCH);
-            long[] seeds = new long[to - from];
-            for (int i = from; i < to; i++) {
-                seeds[i - from] = SamplingParams.rowSeed(params.seed(), i);
-            }
-            out.addAll(gen.generate(prompts.subList(from, to), seeds, params, null));
-        }
-        return out;
+        return BatchedGeneration.generate(new Generator(model, tokenizer), prompts, params, BATCH);
     }
 
     /** The generated text without a final EOS. */

@@ -1,5 +1,6 @@
 package dev.align4j.core.stats;
 
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
@@ -46,6 +47,30 @@ public final class Stats {
         return x.length == 0 ? Double.NaN : Math.sqrt(StatUtils.variance(x));
     }
 
+    /**
+     * The valid entries of a ragged (B, T) array, row by row: the first {@code lengths[i]} of row i
+     * (at most the row's length), as the token statistics of an on-policy batch see them.
+     */
+    public static double[] validEntries(float[][] x, int[] lengths) {
+        int n = 0;
+        for (int i = 0; i < x.length; i++) {
+            n += Math.min(lengths[i], x[i].length);
+        }
+        double[] out = new double[n];
+        int at = 0;
+        for (int i = 0; i < x.length; i++) {
+            for (int t = 0; t < Math.min(lengths[i], x[i].length); t++) {
+                out[at++] = x[i][t];
+            }
+        }
+        return out;
+    }
+
+    /** {@link #mean(double[])} over the {@link #validEntries valid entries} of a ragged array: a token mean. */
+    public static double tokenMean(float[][] x, int[] lengths) {
+        return mean(validEntries(x, lengths));
+    }
+
     /** The median: the middle value, or the mean of the two middle values when n is even. */
     public static double median(double[] x) {
         return x.length == 0 ? Double.NaN : new Percentile().evaluate(x, 50);
@@ -74,6 +99,32 @@ public final class Stats {
      */
     public static Interval wilson(int successes, int trials, double confidence) {
         return of(new WilsonScoreInterval().createInterval(trials, successes, confidence));
+    }
+
+    /**
+     * {@link #wilson(int, int, double)} for an observed rate that need not be a whole count over
+     * {@code trials}, such as a win rate with ties counted half (the interval then treats a tie as half
+     * a win, which is what the rate means). The same closed form Commons Math uses (Wilson 1927):
+     *
+     * <pre>
+     * centre = (p + z^2 / 2n) / (1 + z^2 / n)
+     * half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / 4n^2)
+     * </pre>
+     *
+     * with z the two-sided normal quantile of {@code confidence}.
+     */
+    public static Interval wilsonOfRate(double rate, int trials, double confidence) {
+        if (trials < 1 || !(rate >= 0 && rate <= 1) || !(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("need trials >= 1, 0 <= rate <= 1 and 0 < confidence < 1, got trials "
+                    + trials + ", rate " + rate + ", confidence " + confidence);
+        }
+        double z = new NormalDistribution().inverseCumulativeProbability(1 - (1 - confidence) / 2);
+        double z2 = z * z;
+        double n = trials;
+        double denom = 1 + z2 / n;
+        double centre = (rate + z2 / (2 * n)) / denom;
+        double half = z / denom * Math.sqrt(rate * (1 - rate) / n + z2 / (4 * n * n));
+        return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
     }
 
     /** Clopper-Pearson ("exact", from the binomial) interval: never below the nominal coverage, wider than Wilson. */

@@ -204,9 +204,9 @@ class ConfigLoaderTest {
 
     @Test
     void closestKeyNeedsToBeClose() {
-        assertThat(ConfigKeys.distance("kitten", "sitting")).isEqualTo(3);
-        assertThat(ConfigKeys.closest("lr", List.of("learning_rate", "seed"))).isNull();
-        assertThat(ConfigKeys.closest("max_step", List.of("max_steps", "seed"))).isEqualTo("max_steps");
+        assertThat(DidYouMean.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(DidYouMean.closest("lr", List.of("learning_rate", "seed"))).isNull();
+        assertThat(DidYouMean.closest("max_step", List.of("max_steps", "seed"))).isEqualTo("max_steps");
     }
 
     @Test

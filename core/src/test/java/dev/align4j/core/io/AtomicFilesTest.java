@@ -44,4 +44,15 @@ class AtomicFilesTest {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("step-3");
         }
     }
+
+    @Test
+    void commitRenamesAStreamedTempFileOverTheTarget() throws IOException {
+        Path target = dir.resolve("out.jsonl");
+        Files.writeString(target, "old\n");
+        Path tmp = dir.resolve(".out.jsonl.tmp-1");
+        Files.writeString(tmp, "line 1\nline 2\n");
+        AtomicFiles.commit(tmp, target);
+        assertThat(Files.readString(target)).isEqualTo("line 1\nline 2\n");
+        assertThat(tmp).doesNotExist();
+    }
 }

@@ -59,4 +59,44 @@ class StatsTest {
         assertThat(none.lower()).isCloseTo(0.0, within(1e-12));
         assertThat(none.upper()).isCloseTo(0.277533, within(1e-5)); // z^2/(n + z^2)
     }
+
+    @Test
+    void wilsonOfARateMatchesHandComputedValues() {
+        // z = 1.96 in the hand computations; confidence 0.95 gives z = 1.959964, which moves them < 1e-5
+        // p = 0.5, n = 100, z = 1.96: z^2 = 3.8416, denom = 1.038416, centre = (0.5 + 0.019208) / 1.038416
+        // = 0.5; half = 1.96 / 1.038416 * sqrt(0.0025 + 0.00009604) = 1.887494 * 0.050951 = 0.096170
+        Stats.Interval ci = Stats.wilsonOfRate(0.5, 100, 0.95);
+        assertThat(ci.lower()).isCloseTo(0.403830, within(1e-5));
+        assertThat(ci.upper()).isCloseTo(0.596170, within(1e-5));
+        // p = 0.85, n = 256: centre = (0.85 + 3.8416/512) / (1 + 3.8416/256) = 0.857503 / 1.015006 = 0.844826;
+        // half = 1.96 / 1.015006 * sqrt(0.1275/256 + 3.8416/262144) = 1.930977 * sqrt(0.000498047 + 0.0000146545)
+        //      = 1.930977 * 0.0226429 = 0.0437229
+        ci = Stats.wilsonOfRate(0.85, 256, 0.95);
+        assertThat(ci.lower()).isCloseTo(0.801101, within(1e-5));
+        assertThat(ci.upper()).isCloseTo(0.888549, within(1e-5));
+        // a whole count gives what Commons Math gives
+        Stats.Interval counted = Stats.wilson(8, 10, 0.95);
+        Stats.Interval rated = Stats.wilsonOfRate(0.8, 10, 0.95);
+        assertThat(rated.lower()).isCloseTo(counted.lower(), within(1e-12));
+        assertThat(rated.upper()).isCloseTo(counted.upper(), within(1e-12));
+        assertThatThrownBy(() -> Stats.wilsonOfRate(1.5, 10, 0.95)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void wilsonOfAllWinsStillHasALowerBoundBelowOne() {
+        // p = 1, n = 10: centre = (1 + 0.19208) / 1.38416 = 0.861230; half = 1.96 / 1.38416 * sqrt(0.009604)
+        // = 1.416021 * 0.098 = 0.138770 -> [0.722460, 1]
+        Stats.Interval ci = Stats.wilsonOfRate(1.0, 10, 0.95);
+        assertThat(ci.lower()).isCloseTo(0.722460, within(1e-5));
+        assertThat(ci.upper()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void tokenMeanCountsOnlyTheValidEntriesOfARaggedArray() {
+        float[][] x = {{1, 2, 99}, {3, 99, 99}, {}};
+        int[] lengths = {2, 1, 5}; // a length past the row's end is cut to the row
+        assertThat(Stats.validEntries(x, lengths)).containsExactly(1, 2, 3);
+        assertThat(Stats.tokenMean(x, lengths)).isEqualTo(2.0);
+        assertThat(Stats.tokenMean(x, new int[] {0, 0, 0})).isNaN();
+    }
 }

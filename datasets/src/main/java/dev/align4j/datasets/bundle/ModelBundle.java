@@ -12,6 +12,7 @@ import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.peft.Adapters;
 import dev.align4j.core.peft.Lora;
+import dev.align4j.core.run.LoraExport;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.core.tokenizer.Tokenizers;
 import dev.align4j.datasets.template.ChatTemplate;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A language model with everything needed to use it: weights, tokenizer and the chat template it
@@ -141,6 +143,27 @@ public final class ModelBundle implements AutoCloseable {
         AtomicFiles.deleteTree(tmp);
         writeTo(tmp, provenance);
         AtomicFiles.replaceDir(tmp, abs);
+    }
+
+    /**
+     * Saves this model as a run's final model folder {@code dir}, then hands {@code afterSave} the
+     * bundle whose weights are in {@code dir} (for samples.jsonl). With {@code mergeAdapters} (a
+     * LoRA/QLoRA run) the merged weights go into a plain model of the same shape on this bundle's
+     * device ({@link LoraExport#copyMerged}; {@code seed} initialises it before the copy), so the folder
+     * holds no adapter tensors and loads like any model; this bundle keeps its adapters.
+     */
+    public void saveFinal(Path dir, boolean mergeAdapters, Map<String, ?> provenance, long seed,
+            Consumer<ModelBundle> afterSave) {
+        if (!mergeAdapters) {
+            save(dir, provenance);
+            afterSave.accept(this);
+            return;
+        }
+        try (ModelBundle plain = create(config(), tokenizer, template, manager.getDevice(), seed)) {
+            LoraExport.copyMerged(model, plain.model());
+            plain.save(dir, provenance);
+            afterSave.accept(plain);
+        }
     }
 
     /** Writes the bundle's files into an existing or new folder (no atomic swap: callers do it). */

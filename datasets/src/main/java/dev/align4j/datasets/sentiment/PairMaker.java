@@ -1,10 +1,16 @@
 package dev.align4j.datasets.sentiment;
 
+import dev.align4j.core.UserInputException;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.train.DataOrder;
 import dev.align4j.datasets.bundle.ModelBundle;
+import dev.align4j.datasets.format.DataFormat;
+import dev.align4j.datasets.format.DatasetLoader;
+import dev.align4j.datasets.format.Example;
+import dev.align4j.datasets.format.LoadOptions;
+import dev.align4j.datasets.format.LoadedDataset;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.PreferenceExample;
 import dev.align4j.datasets.format.Source;
@@ -13,6 +19,7 @@ import dev.align4j.datasets.tokenize.PreferenceEncoder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +63,20 @@ public final class PairMaker {
                         + maxNewTokens + ", " + batchSize + ", " + maxPasses);
             }
         }
+    }
+
+    /** The plain-string prompts of a prompts file (each record's prompt must be one user string). */
+    public static List<String> promptTexts(Path file) {
+        LoadedDataset ds = DatasetLoader.load(file, LoadOptions.defaults().withFormat(DataFormat.PROMPTS));
+        List<String> texts = new ArrayList<>(ds.size());
+        for (Example ex : ds.examples()) {
+            List<Message> p = ex.prompt();
+            if (p.size() != 1) {
+                throw new UserInputException(ex.source() + ": prompt: sentiment prompts are plain strings");
+            }
+            texts.add(p.get(0).content());
+        }
+        return texts;
     }
 
     /** A labelled pair with both true scores. */

@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.gen.BatchedGeneration;
 import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.LogProbs;
+import dev.align4j.core.stats.Stats;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.format.Message;
 
@@ -77,24 +79,15 @@ public final class SentimentEval {
         List<int[]> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (List<Message> p : used) {
-            ids.add(promptIds(policy, p));
+            ids.add(policy.template().promptIds(policy.tokenizer(), p));
             texts.add(policy.template().renderPrompt(p));
         }
-        long[] seeds = new long[used.size()];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = SamplingParams.rowSeed(o.seed(), i);
-        }
-        List<Generation> pol = generate(policy, ids, seeds, o);
-        List<Generation> base = generate(baseline, ids, seeds, o);
+        List<Generation> pol = sample(policy, ids, o.temperature(), o.maxNewTokens(), o.seed());
+        List<Generation> base = sample(baseline, ids, o.temperature(), o.maxNewTokens(), o.seed());
         SentimentJudge judge = new SentimentJudge(lexicon);
         double[] sp = pol.stream().mapToDouble(g -> judge.score(g.text())).toArray();
         double[] sb = base.stream().mapToDouble(g -> judge.score(g.text())).toArray();
-        double[] baseLogp = sequenceLogProbs(baseline.model(), ids, pol);
-        double kl = 0;
-        for (int i = 0; i < pol.size(); i++) {
-            kl += pol.get(i).sumLogProb() - baseLogp[i];
-        }
-        kl /= pol.size();
+        double kl = meanKl(baseline.model(), ids, pol);
         Set<String> adjectives = new HashSet<>(lexicon.positive());
         adjectives.addAll(lexicon.negative());
         SentimentGrammar grammar = new SentimentGrammar(lexicon);
@@ -103,27 +96,28 @@ public final class SentimentEval {
                 SentimentJudge.winRate(sp, sb), kl, texts);
     }
 
-    private static int[] promptIds(ModelBundle b, List<Message> prompt) {
-        int[] body = b.tokenizer().encode(b.template().renderPrompt(prompt));
-        if (!b.template().bos()) {
-            return body;
-        }
-        int[] out = new int[body.length + 1];
-        out[0] = b.tokenizer().bosId();
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
+    /**
+     * Samples every prompt once, prompt i with seed {@code rowSeed(seed, i)} (so every model sampled
+     * with one seed draws the same dice), stopping at the model's EOS.
+     */
+    public static List<Generation> sample(ModelBundle b, List<int[]> ids, double temperature, int maxNewTokens,
+            long seed) {
+        SamplingParams params = SamplingParams.builder().temperature(temperature).maxNewTokens(maxNewTokens)
+                .eosTokenId(b.tokenizer().eosId()).seed(seed).build();
+        return BatchedGeneration.generate(new Generator(b.model(), b.tokenizer()), ids, params, BATCH);
     }
 
-    private static List<Generation> generate(ModelBundle b, List<int[]> ids, long[] seeds, Options o) {
-        SamplingParams params = SamplingParams.builder().temperature(o.temperature()).maxNewTokens(o.maxNewTokens())
-                .eosTokenId(b.tokenizer().eosId()).seed(o.seed()).build();
-        Generator gen = new Generator(b.model(), b.tokenizer());
-        List<Generation> out = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            int to = Math.min(ids.size(), from + BATCH);
-            out.addAll(gen.generate(ids.subList(from, to), Arrays.copyOfRange(seeds, from, to), params, null));
+    /**
+     * KL(pi || reference) estimated on pi's own samples: the mean over prompts of the summed
+     * sum_t log pi(y_t | .) - log ref(y_t | .), pi's log-probs taken from the generations.
+     */
+    public static double meanKl(CausalLM reference, List<int[]> prompts, List<Generation> gens) {
+        double[] refLogp = sequenceLogProbs(reference, prompts, gens);
+        double kl = 0;
+        for (int i = 0; i < gens.size(); i++) {
+            kl += gens.get(i).sumLogProb() - refLogp[i];
         }
-        return out;
+        return kl / gens.size();
     }
 
     /** Summed log-prob of each generation's tokens after its prompt under {@code model}. */
@@ -189,7 +183,7 @@ public final class SentimentEval {
             repeated += rep ? 1 : 0;
         }
         int n = gens.size();
-        return new Side(Arrays.stream(scores).average().orElse(0),
+        return new Side(scores.length == 0 ? 0 : Stats.mean(scores),
                 new Fluency(distinct / n, repeated / n, words / n, grammatical / n), texts);
     }
 }

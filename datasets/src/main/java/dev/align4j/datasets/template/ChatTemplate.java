@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.Json;
+import dev.align4j.core.run.SamplesFile;
+import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.Role;
 import java.util.ArrayList;
@@ -97,6 +99,14 @@ public record ChatTemplate(
             sb.append(s.text());
         }
         return sb.append(assistantPrefix).toString();
+    }
+
+    /**
+     * The ids {@code tokenizer} feeds a model trained with this template for {@code prompt}: BOS (when
+     * {@link #bos}) then {@link #renderPrompt} encoded as one string ({@link SamplesFile#promptIds}).
+     */
+    public int[] promptIds(Tokenizer tokenizer, List<Message> prompt) {
+        return SamplesFile.promptIds(tokenizer, renderPrompt(prompt), bos);
     }
 
     /** The trained text of a reply (EOS not included). */

@@ -69,14 +69,7 @@ public final class PreferenceEncoder {
 
     /** BOS (if the template wants it) + rendered prompt + assistant prefix. */
     public int[] promptIds(List<Message> prompt) {
-        int[] body = tokenizer.encode(template.renderPrompt(prompt));
-        if (!template.bos()) {
-            return body;
-        }
-        int[] ids = new int[body.length + 1];
-        ids[0] = tokenizer.bosId();
-        System.arraycopy(body, 0, ids, 1, body.length);
-        return ids;
+        return template.promptIds(tokenizer, prompt);
     }
 
     /** Reply + template suffix + EOS. */

@@ -3,8 +3,7 @@ package dev.align4j.pipelines.eval;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.gen.FinishReason;
 import dev.align4j.core.gen.Generation;
-import dev.align4j.core.gen.Generator;
-import dev.align4j.core.gen.SamplingParams;
+import dev.align4j.core.stats.Stats;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.format.Message;
@@ -24,7 +23,7 @@ import java.util.Set;
 
 /**
  * Several models on the same held-out prompts: every model samples prompt i with the same seed
- * ({@link SamplingParams#rowSeed}), so differences come from the models, not the dice. Per model: mean
+ * ({@link dev.align4j.core.gen.SamplingParams#rowSeed}), so differences come from the models, not the dice. Per model: mean
  * RM score (when a reward model is given), mean true reward and grammatical rate (sentiment task),
  * win rate against the baseline with its 95 % Wilson interval, KL to the reference on the model's
  * own samples, mean length, EOS rate, distinct-token ratio, and perplexity on held-out texts.
@@ -53,10 +52,6 @@ public final class ModelEval {
             throw new UserInputException(c.prompts() + ": no prompts");
         }
         ModelBundle ref = models.get(c.reference());
-        long[] seeds = new long[used.size()];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = SamplingParams.rowSeed(c.seed(), i);
-        }
         List<int[]> ids = used.stream().map(p -> promptIds(ref, p)).toList();
         List<String> promptTexts = used.stream().map(p -> ref.template().renderPrompt(p)).toList();
         SentimentJudge judge = c.sentiment() ? new SentimentJudge(lexicon) : null;
@@ -67,17 +62,17 @@ public final class ModelEval {
                 throw new UserInputException("models: " + e.getKey() + " and " + c.reference()
                         + " use different tokenizers; KL and shared seeds need one");
             }
-            List<Generation> gens = generate(e.getValue(), ids, seeds, c);
+            List<Generation> gens = SentimentEval.sample(e.getValue(), ids, c.temperature(), c.maxNewTokens(), c.seed());
             List<String> completions = gens.stream().map(Generation::text).toList();
             double[] tr = judge == null ? null : completions.stream().mapToDouble(judge::score).toArray();
-            double[] r = rm == null ? null : toDouble(rm.scoreTexts(used, completions, BATCH));
+            double[] r = rm == null ? null : Stats.toDouble(rm.scoreTexts(used, completions, BATCH));
             sides.put(e.getKey(), new Side(e.getKey(), gens, tr, r));
         }
         Side base = sides.get(c.baseline());
         List<ModelMetrics> rows = new ArrayList<>();
         for (Map.Entry<String, ModelBundle> e : models.entrySet()) {
             Side s = sides.get(e.getKey());
-            Double kl = e.getKey().equals(c.reference()) ? 0.0 : kl(ref, ids, s.gens());
+            Double kl = e.getKey().equals(c.reference()) ? 0.0 : SentimentEval.meanKl(ref.model(), ids, s.gens());
             Double ppl = texts.isEmpty() ? null : perplexity(e.getValue(), texts);
             Double gram = grammar == null ? null : grammatical(grammar, promptTexts, s.gens());
             rows.add(row(e.getKey(), c.models().get(e.getKey()), s, base, kl, ppl, gram));
@@ -99,9 +94,9 @@ public final class ModelEval {
         Double hi = null;
         if (mine != null) {
             win = SentimentJudge.winRate(mine, theirs);
-            double[] ci = Wilson.interval(win, mine.length, Wilson.Z95);
-            lo = ci[0];
-            hi = ci[1];
+            Stats.Interval ci = Stats.wilsonOfRate(win, mine.length, 0.95);
+            lo = ci.lower();
+            hi = ci.upper();
         }
         List<Generation> g = s.gens();
         double tokens = g.stream().mapToInt(Generation::length).sum();
@@ -110,15 +105,6 @@ public final class ModelEval {
         double eos = g.stream().filter(x -> x.finishReason() == FinishReason.EOS).count();
         return new ModelMetrics(name, dir, mean(s.rm()), mean(s.trueReward()), win, lo, hi, kl, tokens / g.size(),
                 eos / g.size(), tokens == 0 ? 0 : distinct.size() / tokens, gram, ppl);
-    }
-
-    private static Double kl(ModelBundle ref, List<int[]> ids, List<Generation> gens) {
-        double[] refLogp = SentimentEval.sequenceLogProbs(ref.model(), ids, gens);
-        double sum = 0;
-        for (int i = 0; i < gens.size(); i++) {
-            sum += gens.get(i).sumLogProb() - refLogp[i];
-        }
-        return sum / gens.size();
     }
 
     /** exp of the mean negative log-likelihood per predicted token (EOS included; cut at the context). */
@@ -170,37 +156,10 @@ public final class ModelEval {
         if (prompt.stream().anyMatch(m -> m.role() == Role.ASSISTANT)) {
             throw new UserInputException("prompts: a prompt must not end with an assistant reply");
         }
-        int[] body = b.tokenizer().encode(b.template().renderPrompt(prompt));
-        if (!b.template().bos()) {
-            return body;
-        }
-        int[] out = new int[body.length + 1];
-        out[0] = b.tokenizer().bosId();
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
-
-    private static List<Generation> generate(ModelBundle b, List<int[]> ids, long[] seeds, EvalConfig c) {
-        SamplingParams params = SamplingParams.builder().temperature(c.temperature()).maxNewTokens(c.maxNewTokens())
-                .eosTokenId(b.tokenizer().eosId()).seed(c.seed()).build();
-        Generator gen = new Generator(b.model(), b.tokenizer());
-        List<Generation> out = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            int to = Math.min(ids.size(), from + BATCH);
-            out.addAll(gen.generate(ids.subList(from, to), Arrays.copyOfRange(seeds, from, to), params, null));
-        }
-        return out;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return b.template().promptIds(b.tokenizer(), prompt);
     }
 
     private static Double mean(double[] v) {
-        return v == null ? null : Arrays.stream(v).average().orElse(0);
+        return v == null ? null : v.length == 0 ? 0 : Stats.mean(v);
     }
 }

@@ -1,15 +1,17 @@
-package dev.align4j.cli;
+package dev.align4j.datasets.template;
 
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.Role;
-import dev.align4j.datasets.template.ChatTemplate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Conversations to prompt ids, and the stop ids a template implies, for generate and chat. */
-final class ChatPrompts {
+/**
+ * Conversations to prompt ids, and the stops a template implies: how {@code align4j generate},
+ * {@code chat} and {@code annotate generate} prompt a model with a whole conversation.
+ */
+public final class ChatPrompts {
 
     private ChatPrompts() {
     }
@@ -21,7 +23,7 @@ final class ChatPrompts {
      * string, so a single-turn prompt gives exactly BOS + encode(renderPrompt), the ids the
      * preference and PPO encoders use.
      */
-    static int[] ids(Tokenizer tokenizer, ChatTemplate template, List<Message> messages) {
+    public static int[] ids(Tokenizer tokenizer, ChatTemplate template, List<Message> messages) {
         List<int[]> parts = new ArrayList<>();
         if (template.bos()) {
             parts.add(new int[] {tokenizer.bosId()});
@@ -52,7 +54,7 @@ final class ChatPrompts {
      * ChatML's {@code <|im_end|>}) as stops: a suffix that is one special token becomes a stop id,
      * anything else a stop string. Without the template ({@code null}, raw prompts) only EOS stops.
      */
-    static SamplingParams.Builder withStops(SamplingParams.Builder b, List<String> stopStrings,
+    public static SamplingParams.Builder withStops(SamplingParams.Builder b, List<String> stopStrings,
             Tokenizer tokenizer, ChatTemplate template) {
         b.eosTokenId(tokenizer.eosId());
         List<String> strings = new ArrayList<>(stopStrings);
@@ -69,7 +71,7 @@ final class ChatPrompts {
     }
 
     /** What to show as a request's prompt: a lone user turn's text, else the rendered prompt. */
-    static String display(ChatTemplate template, List<Message> prompt) {
+    public static String display(ChatTemplate template, List<Message> prompt) {
         if (prompt.size() == 1 && prompt.get(0).role() == Role.USER && prompt.get(0).input().isEmpty()) {
             return prompt.get(0).content();
         }

@@ -1,11 +1,10 @@
-package dev.align4j.cli;
+package dev.align4j.datasets.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.tokenizer.ByteTokenizer;
 import dev.align4j.datasets.format.Message;
-import dev.align4j.datasets.template.Templates;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
