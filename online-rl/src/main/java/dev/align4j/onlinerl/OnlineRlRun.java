@@ -170,19 +170,9 @@ public final class OnlineRlRun extends RunLifecycle {
                 .put("iterations", t.steps()).put("episodes", t.steps() * cfg.rolloutBatchSize())
                 .put("reward_funcs", cfg.rewardFuncs()).build();
         Path dir = out.resolve("model");
-        Path adapterDir = null;
-        if (!LoraExport.adapters(peft)) {
-            policy.save(dir, prov.asMap());
-            writeSamples(policy);
-        } else {
-            adapterDir = LoraExport.saveAdapter(out, policy.model(), peft, baseHash);
-            try (ModelBundle plain = ModelBundle.create(policy.config(), policy.tokenizer(), policy.template(),
-                    policy.manager().getDevice(), args.seed())) {
-                LoraExport.copyMerged(policy.model(), plain.model());
-                plain.save(dir, prov.asMap());
-                writeSamples(plain);
-            }
-        }
+        Path adapterDir = LoraExport.adapters(peft) ? LoraExport.saveAdapter(out, policy.model(), peft, baseHash)
+                : null;
+        policy.saveFinal(dir, adapterDir != null, prov.asMap(), args.seed(), this::writeSamples);
         prov.write(out);
         return new Exported(dir, adapterDir, Map.of());
     }
