@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code align4j eval}: several models on held-out prompts (the keys of a pipeline's eval stage, from
- * {@code --config}, {@code --set} and flags), printed as a table; {@code eval sentiment} is the older
+ * {@code --config}, {@code --set} and flags), printed as a table; with {@code --task arithmetic} the
+ * table is {@code ArithmeticEval}'s exact-match accuracy; {@code eval sentiment} is the older
  * policy-vs-baseline JSON.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -38,6 +39,8 @@ import picocli.CommandLine.Spec;
         subcommands = {EvalCommand.Sentiment.class},
         footer = {"", "Example: align4j eval --model sft=runs/quickstart/sft/model --model ppo=runs/quickstart/ppo/model "
                 + "--prompts runs/quickstart/synth/prompts_eval.jsonl --out runs/eval-check",
+                "Arithmetic: align4j eval --task arithmetic --model sft=runs/arith/sft/model "
+                        + "--prompts runs/arith/synth/prompts_eval.jsonl (exact-match accuracy, greedy and sampled).",
                 "Keys (for --config/--set): models, baseline, reference, prompts, n, seed, max_new_tokens, temperature, "
                         + "reward_model, task, lexicon, heldout_sentences, text, device (pipelines/README.md)."})
 public final class EvalCommand implements Callable<Integer> {
