@@ -8,19 +8,32 @@ import java.util.Map;
 /**
  * What {@link ArithmeticEval} measured.
  *
+ * @param task always {@value #TASK}: tells this eval.json from {@link EvalReport}'s
  * @param temperature the sampling temperature of the {@code sampled} accuracies, null when only greedy ran
  * @param samples one map per prompt: {@code prompt}, {@code answer} and each model's greedy completion
  */
-public record ArithmeticReport(@JsonProperty("n") int n, @JsonProperty("seed") long seed,
+public record ArithmeticReport(@JsonProperty("task") String task, @JsonProperty("n") int n, @JsonProperty("seed") long seed,
         @JsonProperty("temperature") Double temperature, @JsonProperty("prompts") String prompts,
         @JsonProperty("models") List<Row> models, @JsonProperty("samples") List<Map<String, String>> samples) {
+
+    public static final String TASK = "arithmetic";
+
+    public ArithmeticReport {
+        task = TASK;
+    }
+
+    public ArithmeticReport(int n, long seed, Double temperature, String prompts, List<Row> models,
+            List<Map<String, String>> samples) {
+        this(TASK, n, seed, temperature, prompts, models, samples);
+    }
 
     /** Exact-match accuracy with its Wilson 95 % interval. */
     public record Accuracy(@JsonProperty("correct") int correct, @JsonProperty("n") int n,
             @JsonProperty("accuracy") double accuracy, @JsonProperty("low") double low,
             @JsonProperty("high") double high) {
 
-        String cell() {
+        /** {@code 12.5% [8.1, 18.7]}. */
+        public String cell() {
             return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * accuracy, 100 * low, 100 * high);
         }
     }
