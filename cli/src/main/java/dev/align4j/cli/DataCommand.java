@@ -4,6 +4,7 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.tokenizer.ByteTokenizer;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.core.tokenizer.Tokenizers;
+import dev.align4j.datasets.arithmetic.ArithmeticSynth;
 import dev.align4j.datasets.format.ColumnMapping;
 import dev.align4j.datasets.format.DataFormat;
 import dev.align4j.datasets.format.DatasetLoader;
@@ -125,7 +126,7 @@ public final class DataCommand {
     }
 
     @Command(name = "synth", mixinStandardHelpOptions = true, description = "Generate task data.",
-            subcommands = {SynthSentiment.class})
+            subcommands = {SynthSentiment.class, SynthArithmetic.class})
     static final class Synth {
     }
 
@@ -163,6 +164,47 @@ public final class DataCommand {
             PrintWriter pw = spec.commandLine().getOut();
             pw.printf(Locale.ROOT, "wrote %s: %d sentences (mean true score %.3f), %d train prompts, %d eval prompts%n",
                     w.dir(), w.sentences(), w.meanScore(), w.trainPrompts(), w.evalPrompts());
+            pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "arithmetic", mixinStandardHelpOptions = true,
+            description = "The arithmetic task (a+b= / a-b=, exact-match answers): corpus.txt, sft.jsonl, "
+                    + "prompts_train.jsonl, prompts_eval.jsonl, README.md; sets disjoint.")
+    static final class SynthArithmetic implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "output folder (refused when it already holds one of the task files)")
+        Path out;
+
+        @Option(names = "--n", defaultValue = "5000", description = "SFT examples (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--train-prompts", defaultValue = "2048", description = "rollout prompts (default: ${DEFAULT-VALUE})")
+        int trainPrompts;
+
+        @Option(names = "--eval-prompts", defaultValue = "256", description = "held-out prompts (default: ${DEFAULT-VALUE})")
+        int evalPrompts;
+
+        @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--max-digits", defaultValue = "2", description = "longest operand, 1..3 (default: ${DEFAULT-VALUE})")
+        int maxDigits;
+
+        @Option(names = "--ops", defaultValue = "+-", description = "operators, + and/or - (default: ${DEFAULT-VALUE})")
+        String ops;
+
+        @Override
+        public Integer call() {
+            ArithmeticSynth.Options o = new ArithmeticSynth.Options(n, trainPrompts, evalPrompts, seed, maxDigits, ops);
+            ArithmeticSynth.Written w = ArithmeticSynth.write(out, o);
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.printf(Locale.ROOT, "wrote %s: %d SFT examples, %d train prompts, %d eval prompts (of %d distinct problems)%n",
+                    w.dir(), w.sft(), w.trainPrompts(), w.evalPrompts(), w.distinctProblems());
             pw.flush();
             return 0;
         }

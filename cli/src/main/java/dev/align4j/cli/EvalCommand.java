@@ -10,6 +10,8 @@ import dev.align4j.datasets.format.LoadOptions;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.sentiment.Lexicon;
 import dev.align4j.datasets.sentiment.SentimentEval;
+import dev.align4j.pipelines.eval.ArithmeticEval;
+import dev.align4j.pipelines.eval.ArithmeticReport;
 import dev.align4j.pipelines.eval.EvalConfig;
 import dev.align4j.pipelines.eval.EvalReport;
 import dev.align4j.pipelines.stage.EvalStage;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code align4j eval}: several models on held-out prompts (the keys of a pipeline's eval stage, from
- * {@code --config}, {@code --set} and flags), printed as a table; {@code eval sentiment} is the older
+ * {@code --config}, {@code --set} and flags), printed as a table; with {@code --task arithmetic} the
+ * table is {@code ArithmeticEval}'s exact-match accuracy; {@code eval sentiment} is the older
  * policy-vs-baseline JSON.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -36,6 +39,8 @@ import picocli.CommandLine.Spec;
         subcommands = {EvalCommand.Sentiment.class},
         footer = {"", "Example: align4j eval --model sft=runs/quickstart/sft/model --model ppo=runs/quickstart/ppo/model "
                 + "--prompts runs/quickstart/synth/prompts_eval.jsonl --out runs/eval-check",
+                "Arithmetic: align4j eval --task arithmetic --model sft=runs/arith/sft/model "
+                        + "--prompts runs/arith/synth/prompts_eval.jsonl (exact-match accuracy, greedy and sampled).",
                 "Keys (for --config/--set): models, baseline, reference, prompts, n, seed, max_new_tokens, temperature, "
                         + "reward_model, task, lexicon, heldout_sentences, text, device (pipelines/README.md)."})
 public final class EvalCommand implements Callable<Integer> {
@@ -56,6 +61,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--reward-model", paramLabel = "DIR", description = "score completions with this reward model")
     String rewardModel;
 
+    @Option(names = "--task", paramLabel = "TASK", description = "sentiment (default), arithmetic (exact-match "
+            + "accuracy, greedy and sampled, 95% Wilson CI) or none")
+    String task;
+
     @Option(names = "--out", paramLabel = "DIR", description = "also write eval.json, eval.md and samples.jsonl here")
     Path out;
 
@@ -69,23 +78,44 @@ public final class EvalCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         EvalConfig cfg = config.load(EvalConfig.class, ConfigOptions.flags(
-                "models", models.isEmpty() ? null : models, "prompts", prompts, "reward_model", rewardModel));
+                "models", models.isEmpty() ? null : models, "prompts", prompts, "reward_model", rewardModel, "task", task));
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserInputException("--out: " + out + " exists and is not a folder");
         }
-        EvalReport r = EvalStage.evaluate(cfg);
-        if (out != null) {
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + out, e);
+        Object report;
+        String table;
+        if (cfg.arithmetic()) {
+            ArithmeticReport a = ArithmeticEval.evaluate(cfg);
+            createOut();
+            if (out != null) {
+                EvalStage.write(a, out);
             }
-            EvalStage.write(r, out);
+            report = a;
+            table = a.table();
+        } else {
+            EvalReport r = EvalStage.evaluate(cfg);
+            createOut();
+            if (out != null) {
+                EvalStage.write(r, out);
+            }
+            report = r;
+            table = r.table();
         }
         PrintWriter pw = spec.commandLine().getOut();
-        pw.print(json ? Json.pretty(r) : r.table());
+        pw.print(json ? Json.pretty(report) : table);
         pw.flush();
         return 0;
+    }
+
+    private void createOut() {
+        if (out == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + out, e);
+        }
     }
 
     @Command(name = "sentiment", mixinStandardHelpOptions = true,

@@ -11,7 +11,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Sequence rewards of (prompt, response) token pairs, behind one interface: a reward-model folder
  * ({@link #rewardModel}), the sentiment judge ({@link #sentiment}), or any rule on the response
- * text ({@link #rule}); tests pass a lambda.
+ * text ({@link #rule}); tests pass a lambda. {@link RewardFuncs} builds one from config specs
+ * ({@code reward_funcs}, {@code reward_weights}).
  */
 @FunctionalInterface
 public interface RewardFunction {

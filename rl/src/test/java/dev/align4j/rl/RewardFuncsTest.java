@@ -186,6 +186,23 @@ class RewardFuncsTest {
                 .hasMessageContaining("another tokenizer");
     }
 
+    @Test
+    void exactMatchOnTheArithmeticTasksPromptSet(@TempDir Path tmp) {
+        dev.align4j.datasets.arithmetic.ArithmeticSynth.write(tmp,
+                dev.align4j.datasets.arithmetic.ArithmeticSynth.Options.of(20, 6, 4, 1));
+        PromptSet ps = PromptSet.load("prompts", tmp.resolve("prompts_train.jsonl"), TOK, Templates.PLAIN, 16);
+        int[] rows = {0, 1, 2};
+        List<String> answers = ps.selectAnswers(rows);
+        assertThat(answers).doesNotContainNull();
+        // row 0 answers right, row 1 right with trailing text on the next line, row 2 off by one
+        List<int[]> responses = new ArrayList<>();
+        responses.add(TOK.encode(answers.get(0)));
+        responses.add(TOK.encode(" " + answers.get(1) + "\n1+1=2"));
+        responses.add(TOK.encode(Integer.toString(Integer.parseInt(answers.get(2)) + 1)));
+        RewardInput in = new RewardInput(ps.select(rows), responses, answers);
+        assertThat(score("exact-match", in)).containsExactly(1f, 1f, 0f);
+    }
+
     /** A tiny random byte-level reward model with a random head. */
     private static RewardBundle tinyRewardModel(long seed) {
         ModelConfig cfg = ModelConfig.gpt2(TOK.vocabSize(), 64, 32, 1, 2);

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param maxNewTokens (default 24)
  * @param temperature (default 1.0; the KL estimate is unbiased only at 1)
  * @param rewardModel a reward model folder to score completions with, or null
- * @param task {@code sentiment} (true reward from the exact judge, grammatical rate) or {@code none}
+ * @param task {@code sentiment} (true reward from the exact judge, grammatical rate), {@code arithmetic}
+ *     (exact-match accuracy greedy and at {@code temperature}, {@link ArithmeticEval}) or {@code none}
  * @param lexicon the sentiment lexicon, or null for the shared task's (else the bundled copy)
  * @param heldoutSentences fresh corpus sentences to measure perplexity on (sentiment; default 256)
  * @param text a text file (one text per line) to measure perplexity on, or null
@@ -51,8 +52,12 @@ public record EvalConfig(@JsonProperty("models") Map<String, String> models,
         maxNewTokens = maxNewTokens == null ? 24 : maxNewTokens;
         temperature = temperature == null ? 1.0 : temperature;
         task = task == null ? "sentiment" : task;
-        if (!task.equals("sentiment") && !task.equals("none")) {
-            throw new IllegalArgumentException("task: sentiment or none, got '" + task + "'");
+        if (!task.equals("sentiment") && !task.equals("arithmetic") && !task.equals("none")) {
+            throw new IllegalArgumentException("task: sentiment, arithmetic or none, got '" + task + "'");
+        }
+        if (task.equals("arithmetic") && (rewardModel != null || text != null)) {
+            throw new IllegalArgumentException((rewardModel != null ? "reward_model" : "text")
+                    + ": not used by task arithmetic");
         }
         heldoutSentences = heldoutSentences == null ? (task.equals("sentiment") ? 256 : 0) : heldoutSentences;
         device = device == null ? "auto" : device;
@@ -64,5 +69,9 @@ public record EvalConfig(@JsonProperty("models") Map<String, String> models,
 
     public boolean sentiment() {
         return task.equals("sentiment");
+    }
+
+    public boolean arithmetic() {
+        return task.equals("arithmetic");
     }
 }

@@ -6,6 +6,7 @@ import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import dev.align4j.pipelines.Pipeline;
 import dev.align4j.pipelines.PipelineLock;
+import dev.align4j.pipelines.eval.ArithmeticReport;
 import dev.align4j.pipelines.eval.EvalReport;
 import dev.align4j.pipelines.eval.ModelMetrics;
 import dev.align4j.pipelines.stage.EvalStage;
@@ -83,7 +84,9 @@ public final class ReportWriter {
         }
         Path eval = dir.resolve(EvalStage.JSON);
         if (Files.isRegularFile(eval)) {
-            sb.append(evalSection(Json.read(eval, EvalReport.class)));
+            JsonNode tree = Json.read(eval, JsonNode.class);
+            sb.append(ArithmeticReport.TASK.equals(tree.path("task").asText())
+                    ? arithmeticSection(Json.read(eval, ArithmeticReport.class)) : evalSection(Json.read(eval, EvalReport.class)));
         } else {
             sb.append(samples(dir.resolve("samples.jsonl")));
         }
@@ -118,6 +121,27 @@ public final class ReportWriter {
             List<String> header = new ArrayList<>(List.of("prompt")); // then the models in table order
             r.models().forEach(m -> header.add(m.model()));
             sb.append("<h3>samples side by side (same prompt, same seed)</h3>\n")
+                    .append(Html.table(header, s.stream().map(m -> header.stream().map(m::get).toList()).toList()));
+        }
+        return sb.toString();
+    }
+
+    private static String arithmeticSection(ArithmeticReport r) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "<h3>evaluation: %d held-out arithmetic prompts, seed %d, exact-match accuracy [95%% Wilson CI]</h3>\n",
+                r.n(), r.seed()));
+        List<List<String>> rows = new ArrayList<>();
+        for (ArithmeticReport.Row m : r.models()) {
+            rows.add(List.of(m.model(), m.greedy().cell(), m.sampled() == null ? "-" : m.sampled().cell(),
+                    String.format(Locale.ROOT, "%.1f", m.meanLength()), String.format(Locale.ROOT, "%.1f%%", 100 * m.eosRate())));
+        }
+        String t = r.temperature() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.temperature());
+        sb.append(Html.table(List.of("model", "greedy", "sampled (T " + t + ")", "length", "EOS"), rows));
+        List<Map<String, String>> s = r.samples().subList(0, Math.min(SAMPLE_ROWS, r.samples().size()));
+        if (!s.isEmpty()) {
+            List<String> header = new ArrayList<>(List.of("prompt", "answer"));
+            r.models().forEach(m -> header.add(m.model()));
+            sb.append("<h3>greedy answers side by side</h3>\n")
                     .append(Html.table(header, s.stream().map(m -> header.stream().map(m::get).toList()).toList()));
         }
         return sb.toString();

@@ -11,6 +11,8 @@ import dev.align4j.datasets.format.Example;
 import dev.align4j.datasets.format.LoadOptions;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.sentiment.Lexicon;
+import dev.align4j.pipelines.eval.ArithmeticEval;
+import dev.align4j.pipelines.eval.ArithmeticReport;
 import dev.align4j.pipelines.eval.EvalConfig;
 import dev.align4j.pipelines.eval.EvalReport;
 import dev.align4j.pipelines.eval.ModelEval;
@@ -29,6 +31,8 @@ import java.util.Set;
 /**
  * {@code kind: eval}: {@link ModelEval} on the keys of {@link EvalConfig}; writes {@code eval.json},
  * {@code eval.md} (the table) and {@code samples.jsonl} (every prompt with each model's completion).
+ * With {@code task: arithmetic} the same three files come from {@link ArithmeticEval} (exact-match
+ * accuracy with Wilson intervals).
  */
 public final class EvalStage implements Stage {
 
@@ -58,7 +62,13 @@ public final class EvalStage implements Stage {
 
     @Override
     public StageOutcome run(StageConfig c) {
-        EvalReport r = evaluate(c.bind(EvalConfig.class));
+        EvalConfig cfg = c.bind(EvalConfig.class);
+        if (cfg.arithmetic()) {
+            ArithmeticReport a = ArithmeticEval.evaluate(cfg);
+            write(a, c.dir());
+            return StageOutcome.done(a.summary());
+        }
+        EvalReport r = evaluate(cfg);
         write(r, c.dir());
         StringBuilder sb = new StringBuilder("eval:");
         for (ModelMetrics m : r.models()) {
@@ -104,6 +114,15 @@ public final class EvalStage implements Stage {
 
     /** eval.json, eval.md and samples.jsonl in {@code dir}. */
     public static void write(EvalReport r, Path dir) {
+        Json.write(dir.resolve(JSON), r);
+        AtomicFiles.writeString(dir.resolve(TABLE), r.table());
+        StringBuilder sb = new StringBuilder();
+        r.samples().forEach(s -> sb.append(Json.line(s)).append('\n'));
+        AtomicFiles.writeString(dir.resolve(SAMPLES), sb.toString());
+    }
+
+    /** eval.json, eval.md and samples.jsonl of the arithmetic task in {@code dir}. */
+    public static void write(ArithmeticReport r, Path dir) {
         Json.write(dir.resolve(JSON), r);
         AtomicFiles.writeString(dir.resolve(TABLE), r.table());
         StringBuilder sb = new StringBuilder();

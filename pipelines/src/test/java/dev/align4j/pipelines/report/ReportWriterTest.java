@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.Json;
 import dev.align4j.pipelines.PipelineLock;
+import dev.align4j.pipelines.eval.ArithmeticReport;
 import dev.align4j.pipelines.eval.EvalReport;
 import dev.align4j.pipelines.eval.ModelMetrics;
 import java.io.ByteArrayInputStream;
@@ -62,6 +63,24 @@ class ReportWriterTest {
             images++;
         }
         assertThat(images).as("learning rate and loss charts").isEqualTo(2);
+    }
+
+    @Test
+    void anArithmeticEvalFolderGetsItsAccuracyTable() throws Exception {
+        Map<String, String> sample = new LinkedHashMap<>();
+        sample.put("prompt", "12+7=");
+        sample.put("answer", "19");
+        sample.put("sft", "18");
+        ArithmeticReport.Accuracy greedy = new ArithmeticReport.Accuracy(1, 4, 0.25, 0.05, 0.7);
+        ArithmeticReport r = new ArithmeticReport(4, 1, 1.0, "p.jsonl",
+                List.of(new ArithmeticReport.Row("sft", "a", greedy, null, 2.0, 1.0)), List.of(sample));
+        Json.write(dir.resolve("eval.json"), r);
+        assertThat(Json.read(dir.resolve("eval.json"), ArithmeticReport.class)).isEqualTo(r);
+        assertThat(Files.readString(dir.resolve("eval.json"))).contains("\"task\" : \"arithmetic\"");
+
+        String html = Files.readString(ReportWriter.write(dir));
+
+        assertThat(html).contains("4 held-out arithmetic prompts", "25.0% [5.0, 70.0]", "12+7=", "greedy answers");
     }
 
     @Test
