@@ -130,6 +130,28 @@ class OnlineRlTrainerTest {
     }
 
     @Test
+    void theCheckpointWithTheBestRewardSurvivesPruning() throws IOException {
+        Path out = tmp.resolve("best");
+        TrainingArgs a = TrainingArgs.builder().outputDir(out.toString()).perDeviceTrainBatchSize(4)
+                .perDeviceEvalBatchSize(8).learningRate(3e-3).saveSteps(1).saveTotalLimit(1).device("cpu").seed(9)
+                .maxSteps(4).metricForBestModel("reward").greaterIsBetter(true).build();
+        OnlineRlTrainer.train(a, PeftConfig.of(PeftMethod.FULL), config("grpo", 0.0));
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        int best = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            if (metric(lines.get(i), "reward") > metric(lines.get(best), "reward")) {
+                best = i;
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        try (var files = Files.list(Checkpoint.dir(out))) {
+            files.forEach(f -> kept.add(f.getFileName().toString()));
+        }
+        assertThat(kept).contains("step-" + (best + 1), "step-4");
+        assertThat(kept.size()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void exactMatchWithoutAnswersIsBadInputAndWritesNothing() throws IOException {
         Path bare = tmp.resolve("bare.jsonl");
         Files.writeString(bare, "{\"prompt\": \"1+1=\"}\n");

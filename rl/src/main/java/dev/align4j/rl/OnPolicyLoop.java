@@ -88,6 +88,8 @@ public final class OnPolicyLoop {
     private final long start = System.nanoTime();
     private double wallBefore;
     private Path lastCheckpoint;
+    private long bestStep = -1;
+    private double bestValue = Double.NaN;
 
     public OnPolicyLoop(Setup setup, Iteration iteration) {
         this.s = setup;
@@ -165,6 +167,10 @@ public final class OnPolicyLoop {
         it.restoreExtra(dir);
         wallBefore = st.wallTimeS();
         lastCheckpoint = dir;
+        if (st.bestStep() >= 0 && st.bestValue() != null && s.args().metricForBestModel().equals(st.bestMetric())) {
+            bestStep = st.bestStep();
+            bestValue = st.bestValue();
+        }
         if (!s.prompts().dataHash().equals(st.dataHash())) {
             LOG.warn("resuming on different prompts: checkpoint data_hash {} vs {}", st.dataHash(),
                     s.prompts().dataHash());
@@ -174,12 +180,27 @@ public final class OnPolicyLoop {
         return st.step();
     }
 
+    /**
+     * Writes checkpoint {@code done}. With metric_for_best_model naming an iteration metric (e.g.
+     * {@code reward}, with greater_is_better: true) the checkpoint where it was best among the saved
+     * ones is kept by save_total_limit's pruning, as the engine keeps its best eval checkpoint.
+     */
     private void save(long done, Map<String, Double> last) {
-        TrainState st = TrainState.builder().step(done).epoch(epoch(done)).seed(s.args().seed())
+        Double v = last.get(s.args().metricForBestModel());
+        if (v != null && Double.isFinite(v)
+                && (bestStep < 0 || (s.args().greaterIsBetter() ? v > bestValue : v < bestValue))) {
+            bestStep = done;
+            bestValue = v;
+        }
+        TrainState.Builder b = TrainState.builder().step(done).epoch(epoch(done)).seed(s.args().seed())
                 .lr(last.getOrDefault("lr", 0.0)).totalSteps(s.iterations()).dataHash(s.prompts().dataHash())
-                .wallTimeS(elapsed()).build();
-        lastCheckpoint = Checkpoint.save(Checkpoint.dir(out), st, s.weights(), it.optimizerStep(), it::saveExtra);
-        Checkpoint.prune(Checkpoint.dir(out), s.args().saveTotalLimit(), -1);
+                .wallTimeS(elapsed());
+        if (bestStep >= 0) {
+            b.best(bestStep, s.args().metricForBestModel(), bestValue);
+        }
+        lastCheckpoint = Checkpoint.save(Checkpoint.dir(out), b.build(), s.weights(), it.optimizerStep(),
+                it::saveExtra);
+        Checkpoint.prune(Checkpoint.dir(out), s.args().saveTotalLimit(), bestStep);
         LOG.info("checkpoint {}", lastCheckpoint);
     }
 
