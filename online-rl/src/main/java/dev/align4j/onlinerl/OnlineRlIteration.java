@@ -109,7 +109,7 @@ public final class OnlineRlIteration implements AutoCloseable {
         boolean ref = models.reference() != null && cfg.beta() > 0;
         r.refLogp = ref ? new float[b][] : null;
         for (int from = 0; from < b; from += forwardBatch) {
-            int[] rows = range(from, Math.min(b, from + forwardBatch));
+            int[] rows = java.util.stream.IntStream.range(from, Math.min(b, from + forwardBatch)).toArray();
             try (NDManager mgr = base().newSubManager(); NDScope scope = new NDScope()) {
                 Rollout.Tensors t = r.tensors(rows, mgr);
                 NDArray logits = Forward.logits(models.policy(), t, false);
@@ -134,7 +134,7 @@ public final class OnlineRlIteration implements AutoCloseable {
         m.put("reward", Stats.mean(r.rawScores));
         m.put("reward_std", Stats.sampleStd(Stats.toDouble(r.rawScores)));
         models.reward().lastComponents().forEach((name, v) -> m.put("rewards/" + name + "/mean", Stats.mean(v)));
-        m.put("entropy", tokenMean(r.entropy, r.lengths));
+        m.put("entropy", Stats.tokenMean(r.entropy, r.lengths));
         double[] len = Stats.toDouble(r.lengths);
         m.put("completions/mean_length", Stats.mean(len));
         m.put("completions/min_length", Arrays.stream(len).min().orElse(0));
@@ -232,22 +232,6 @@ public final class OnlineRlIteration implements AutoCloseable {
                 CriticFreeLoss.surrogate(logp, oldLogp, adv, cfg.epsilon(), cfg.epsilonHigh()), logp, ref, cfg.beta());
         return new Terms(CriticFreeLoss.reduce(perToken, t.responseMask(), cfg.loss(), norm), logp, oldLogp, adv,
                 t.responseMask());
-    }
-
-    static double tokenMean(float[][] x, int[] lengths) {
-        double s = 0;
-        long n = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int t = 0; t < lengths[i]; t++) {
-                s += x[i][t];
-                n++;
-            }
-        }
-        return n == 0 ? 0 : s / n;
-    }
-
-    private static int[] range(int from, int to) {
-        return java.util.stream.IntStream.range(from, to).toArray();
     }
 
     @Override

@@ -99,9 +99,9 @@ public final class OnlineRlRun extends RunLifecycle {
                 info.put("algorithm", cfg.algorithm());
                 info.put("reference", referenceKind(wantRef, refCopy));
                 info.put("reward_funcs", reward.names());
-                info.put("memory_weights_bytes", bytes(model.namedParameters())
-                        + (refCopy == null ? 0 : bytes(refCopy.model().namedParameters())));
-                info.put("memory_optimizer_bytes", 2 * bytes(trainable)); // AdamW's m and v
+                info.put("memory_weights_bytes", Peft.weightBytes(model)
+                        + (refCopy == null ? 0 : Peft.weightBytes(refCopy.model())));
+                info.put("memory_optimizer_bytes", 2 * Peft.parameterBytes(trainable)); // AdamW's m and v
                 OnPolicyLoop.Setup setup = new OnPolicyLoop.Setup(args, ConfigLoader.toTree(args, peft, cfg),
                         prompts, cfg.rolloutBatchSize(), plannedSteps(), weights(), trainable, "reward",
                         List.of("reward", "kl", "loss", "entropy"), info);
@@ -122,17 +122,6 @@ public final class OnlineRlRun extends RunLifecycle {
 
     private static String referenceKind(boolean wanted, ModelBundle copy) {
         return !wanted ? "none (beta 0)" : copy == null ? "policy with adapters off" : "frozen copy";
-    }
-
-    /** Bytes of the initialized parameters (QLoRA's quantized layers count as their float copies do not exist). */
-    static long bytes(Map<String, Parameter> ps) {
-        long n = 0;
-        for (Parameter p : ps.values()) {
-            if (p.isInitialized()) {
-                n += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
-            }
-        }
-        return n;
     }
 
     private OnPolicyLoop.Iteration iteration(OnlineRlIteration it) {

@@ -148,20 +148,11 @@ public final class PpoRun extends RunLifecycle {
 
     /** Bytes of the weights held (policy, reference copy, reward model, critic) and of AdamW's m and v. */
     private Map<String, Object> memory(ModelBundle ref, PpoIteration it) {
-        long weights = bytes(m.policy().model().namedParameters()) + bytes(m.reward().parameters())
-                + bytes(m.critic().base().model().namedParameters()) + bytes(m.critic().headParameters())
-                + (ref == null ? 0 : bytes(ref.model().namedParameters()));
-        return Map.of("memory_weights_bytes", weights, "memory_optimizer_bytes", 2 * bytes(it.trainable()));
-    }
-
-    private static long bytes(Map<String, Parameter> ps) {
-        long n = 0;
-        for (Parameter p : ps.values()) {
-            if (p.isInitialized()) {
-                n += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
-            }
-        }
-        return n;
+        long weights = Peft.weightBytes(m.policy().model()) + Peft.parameterBytes(m.reward().parameters())
+                + Peft.weightBytes(m.critic().base().model()) + Peft.parameterBytes(m.critic().headParameters())
+                + (ref == null ? 0 : Peft.weightBytes(ref.model()));
+        return Map.of("memory_weights_bytes", weights, "memory_optimizer_bytes",
+                2 * Peft.parameterBytes(it.trainable()));
     }
 
     /** PPO's iteration for the shared loop; the adaptive KL coefficient travels in {@value #KL_FILE}. */

@@ -85,6 +85,18 @@ public final class Peft {
         return out;
     }
 
+    /** Bytes of the initialized arrays of {@code params} (e.g. trainable parameters: AdamW holds two such per byte). */
+    public static long parameterBytes(Map<String, Parameter> params) {
+        long bytes = 0;
+        for (Parameter p : params.values()) {
+            if (p.isInitialized()) {
+                NDArray a = p.getArray();
+                bytes += a.size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Linear layers by dotted name, in model order (adapters' own modules excluded). */
     public static Map<String, Linear> linearLayers(Module model) {
         Map<String, Linear> out = new LinkedHashMap<>();
@@ -234,13 +246,7 @@ public final class Peft {
      * NF4 copies (codes, scales, each distinct lookup table once). Optimizer state and activations are not counted.
      */
     public static long weightBytes(Module model) {
-        long bytes = 0;
-        for (Parameter p : model.namedParameters().values()) {
-            if (p.isInitialized()) {
-                NDArray a = p.getArray();
-                bytes += a.size() * a.getDataType().getNumOfBytes();
-            }
-        }
+        long bytes = parameterBytes(model.namedParameters());
         Set<NDArray> tables = Collections.newSetFromMap(new IdentityHashMap<>());
         for (LoraAdapter adapter : Lora.adapters(model).values()) {
             Nf4Weight q = adapter.quantizedBase();
