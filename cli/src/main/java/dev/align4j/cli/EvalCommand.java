@@ -62,7 +62,7 @@ public final class EvalCommand implements Callable<Integer> {
     String rewardModel;
 
     @Option(names = "--task", paramLabel = "TASK", description = "sentiment (default), arithmetic (exact-match "
-            + "accuracy, greedy and sampled, 95% Wilson CI) or none")
+            + "accuracy, greedy and sampled, 95%% Wilson CI) or none")
     String task;
 
     @Option(names = "--out", paramLabel = "DIR", description = "also write eval.json, eval.md and samples.jsonl here")

@@ -6,6 +6,7 @@ import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.arithmetic.Answers;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.sentiment.Lexicon;
+import dev.align4j.datasets.sentiment.SentimentGrammar;
 import dev.align4j.datasets.sentiment.SentimentJudge;
 
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import java.util.regex.PatternSyntaxException;
  *       {@code reward_stats.json} is not applied), on the policy's token ids, so its tokenizer must
  *       equal the policy's ({@link TokenizerCheck});
  *   <li>{@code sentiment}: the sentiment task's lexicon judge ({@link Lexicon#resolve} of null);
+ *   <li>{@code sentiment-grammar}: the task's format reward, 1 when prompt + response is a sentence
+ *       of the corpus's grammar ({@link RewardFunction#sentimentGrammar}), else 0;
  *   <li>{@code exact-match}: 1 when the response text equals the row's {@code answer} after
  *       {@link Answers#normalize}, else 0;
  *   <li>{@code numeric[:TOL]}: 1 when the first number of the response is within TOL (default 0) of
@@ -43,7 +46,7 @@ import java.util.regex.PatternSyntaxException;
 public final class RewardFuncs {
 
     /** The kinds with the form of their argument, for messages. */
-    public static final List<String> KINDS = List.of("reward-model:DIR", "sentiment", "exact-match", "numeric[:TOL]",
+    public static final List<String> KINDS = List.of("reward-model:DIR", "sentiment", "sentiment-grammar", "exact-match", "numeric[:TOL]",
             "regex:PATTERN", "length[:MAX[:BUFFER]]");
 
     /** One parsed entry of reward_funcs. name() is the metric name (e.g. "sentiment", "exact_match", "reward_model", "regex", "length"). */
@@ -75,7 +78,7 @@ public final class RewardFuncs {
         String arg = colon < 0 ? null : t.substring(colon + 1);
         switch (kind) {
             case "reward-model" -> requireArg(field, kind, arg, "a reward model folder");
-            case "sentiment", "exact-match" -> {
+            case "sentiment", "sentiment-grammar", "exact-match" -> {
                 if (arg != null) {
                     throw bad(field, kind + " takes no argument, got '" + t + "'");
                 }
@@ -167,6 +170,7 @@ public final class RewardFuncs {
                 yield RewardFunction.rewardModel(rm, ctx.batchSize());
             }
             case "sentiment" -> RewardFunction.sentiment(new SentimentJudge(Lexicon.resolve(null)), tok);
+            case "sentiment-grammar" -> RewardFunction.sentimentGrammar(new SentimentGrammar(Lexicon.resolve(null)), tok);
             case "exact-match" -> withAnswers(tok, field, s.kind(), (text, answer) -> Answers.exactMatch(text, answer) ? 1 : 0);
             case "numeric" -> {
                 double tol = tolerance(field, s.arg());

@@ -2,6 +2,7 @@ package dev.align4j.rl;
 
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.bundle.RewardBundle;
+import dev.align4j.datasets.sentiment.SentimentGrammar;
 import dev.align4j.datasets.sentiment.SentimentJudge;
 
 import java.util.ArrayList;
@@ -69,5 +70,24 @@ public interface RewardFunction {
     /** The sentiment judge's lexicon score of the response text. */
     static RewardFunction sentiment(SentimentJudge judge, Tokenizer tokenizer) {
         return rule(tokenizer, judge::score);
+    }
+
+    /**
+     * The sentiment task's format reward: 1 when the decoded prompt + response (EOS dropped) is one
+     * sentence of the corpus's grammar ({@link SentimentGrammar}, word classes per slot), else 0. The
+     * prompt is decoded from its ids, so this is meant for the plain template the task trains with.
+     */
+    static RewardFunction sentimentGrammar(SentimentGrammar grammar, Tokenizer tokenizer) {
+        return in -> {
+            float[] out = new float[in.size()];
+            for (int i = 0; i < out.length; i++) {
+                int[] p = in.prompts().get(i);
+                int[] r = RewardFuncs.withoutEos(in.responses().get(i), tokenizer.eosId());
+                int[] ids = java.util.Arrays.copyOf(p, p.length + r.length);
+                System.arraycopy(r, 0, ids, p.length, r.length);
+                out[i] = grammar.isSentence(tokenizer.decode(ids)) ? 1 : 0;
+            }
+            return out;
+        };
     }
 }

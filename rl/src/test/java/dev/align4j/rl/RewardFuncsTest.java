@@ -110,6 +110,33 @@ class RewardFuncsTest {
     }
 
     @Test
+    void sentimentGrammarScoresPromptPlusResponseAgainstTheEightPatterns() {
+        List<int[]> p = new ArrayList<>();
+        List<int[]> r = new ArrayList<>();
+        String[][] rows = {
+            {"the acting was", " superb ."},                // pattern 0
+            {"the acting was", " superb and witty ."},      // pattern 1
+            {"the acting was", " superb and witty and ."},  // broken
+            {"what a", " dull plot ."},                     // pattern 4, polarity does not matter
+            {"what a", " dull dull plot ."},                // broken
+            {"the ending", " was"},                         // unfinished
+        };
+        for (String[] row : rows) {
+            int[] prompt = TOK.encode(row[0]);
+            int[] withBos = new int[prompt.length + 1];
+            withBos[0] = TOK.bosId();
+            System.arraycopy(prompt, 0, withBos, 1, prompt.length);
+            p.add(withBos);
+            int[] ids = TOK.encode(row[1]);
+            ids = Arrays.copyOf(ids, ids.length + 1);
+            ids[ids.length - 1] = TOK.eosId();
+            r.add(ids);
+        }
+        RewardInput in = RewardInput.of(p, r);
+        assertThat(score("sentiment-grammar", in)).containsExactly(1f, 1f, 0f, 1f, 0f, 0f);
+    }
+
+    @Test
     void weightedSumKeepsRawComponentsAndUniqueNames() {
         RewardInput in = rows(List.of("19", "20 x"), List.of("19", "19"));
         try (RewardFuncs.Combined c = RewardFuncs.load(List.of("exact-match", "regex:x", "exact-match", "numeric:1"),
@@ -134,7 +161,7 @@ class RewardFuncsTest {
                 "length:0", "length:8:9", "length:8:4:2", "sentiment:x")) {
             assertThatThrownBy(() -> RewardFuncs.parse(bad, "reward_funcs[1]")).as(bad)
                     .isInstanceOf(UserInputException.class).hasMessageStartingWith("reward_funcs[1]: ")
-                    .hasMessageContaining("valid kinds: reward-model:DIR, sentiment, exact-match");
+                    .hasMessageContaining("valid kinds: reward-model:DIR, sentiment, sentiment-grammar, exact-match");
         }
     }
 
