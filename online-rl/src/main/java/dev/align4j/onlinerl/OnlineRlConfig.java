@@ -3,6 +3,7 @@ package dev.align4j.onlinerl;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.UserInputException;
 import dev.align4j.rl.GroupAdvantages;
+import dev.align4j.rl.OnPolicyLoop;
 
 import java.util.List;
 import java.util.Locale;
@@ -155,13 +156,7 @@ public record OnlineRlConfig(
 
     /** Iterations over {@code promptCount} prompts: total_episodes, else max_steps when > 0, else epochs. */
     public long iterations(int promptCount, long maxSteps, double numTrainEpochs) {
-        if (totalEpisodes != null) {
-            return (totalEpisodes + rolloutBatchSize - 1) / rolloutBatchSize;
-        }
-        if (maxSteps > 0) {
-            return maxSteps;
-        }
-        return Math.max(1, (long) Math.ceil(numTrainEpochs * promptCount / rolloutBatchSize));
+        return OnPolicyLoop.runLength(totalEpisodes, rolloutBatchSize, promptCount, maxSteps, numTrainEpochs);
     }
 
     /** Checks what may come from flags: the policy, the prompts and at least one reward function. */

@@ -3,6 +3,7 @@ package dev.align4j.ppo;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.align4j.core.UserInputException;
+import dev.align4j.rl.OnPolicyLoop;
 
 /**
  * The PPO-specific part of a run's flat config (the rest is {@code TrainingArgs} and
@@ -157,13 +158,7 @@ public record PpoConfig(
         if (numIterations != null) {
             return numIterations;
         }
-        if (totalEpisodes != null) {
-            return (totalEpisodes + rolloutBatchSize - 1) / rolloutBatchSize;
-        }
-        if (maxSteps > 0) {
-            return maxSteps;
-        }
-        return Math.max(1, (long) Math.ceil(numTrainEpochs * promptCount / rolloutBatchSize));
+        return OnPolicyLoop.runLength(totalEpisodes, rolloutBatchSize, promptCount, maxSteps, numTrainEpochs);
     }
 
     /** Mini-batches per PPO epoch. */

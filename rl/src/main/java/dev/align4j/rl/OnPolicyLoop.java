@@ -34,6 +34,22 @@ import java.util.Map;
  */
 public final class OnPolicyLoop {
 
+    /**
+     * The run length every on-policy trainer uses, in iterations of {@code rolloutBatchSize} prompts:
+     * {@code totalEpisodes} (TRL's) rounded up when set, else {@code maxSteps} when &gt; 0, else
+     * {@code numTrainEpochs} passes over {@code promptCount} prompts (at least one iteration).
+     */
+    public static long runLength(Long totalEpisodes, int rolloutBatchSize, int promptCount, long maxSteps,
+            double numTrainEpochs) {
+        if (totalEpisodes != null) {
+            return (totalEpisodes + rolloutBatchSize - 1) / rolloutBatchSize;
+        }
+        if (maxSteps > 0) {
+            return maxSteps;
+        }
+        return Math.max(1, (long) Math.ceil(numTrainEpochs * promptCount / rolloutBatchSize));
+    }
+
     private static final Logger LOG = LogManager.getLogger(OnPolicyLoop.class);
 
     /** One iteration of a method: sample, score, update. */
