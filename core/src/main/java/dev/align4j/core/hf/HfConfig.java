@@ -18,7 +18,9 @@ import java.util.Map;
  * Hugging Face {@code config.json} to {@link ModelConfig} and back, for {@code GPT2LMHeadModel}
  * and {@code LlamaForCausalLM}. Defaults for absent keys are those of transformers'
  * {@code GPT2Config} and {@code LlamaConfig}; options our blocks do not implement (RoPE scaling,
- * GPT-2's inverse-layer attention scaling, ...) are refused rather than silently ignored.
+ * GPT-2's inverse-layer attention scaling, sliding windows, ...) are refused rather than silently
+ * ignored; {@link HfUnsupportedKeys} holds the table of such keys and reads RoPE settings in the
+ * shapes of transformers v4 (top-level {@code rope_theta}) and v5 ({@code rope_parameters}).
  */
 public final class HfConfig {
 
@@ -41,6 +43,7 @@ public final class HfConfig {
             throw new UserInputException(file + ": not a JSON object");
         }
         Reader r = new Reader(file, root);
+        HfUnsupportedKeys.refuse(file, root);
         try {
             return switch (architecture(file, root)) {
                 case GPT2 -> gpt2(r);
@@ -108,11 +111,7 @@ public final class HfConfig {
     }
 
     private static ModelConfig llama(Reader r) {
-        JsonNode scaling = r.root.get("rope_scaling");
-        if (scaling != null && !scaling.isNull()) {
-            throw UserInputException.at(r.file, 0, "rope_scaling", scaling
-                    + " is not supported; align4j implements plain RoPE");
-        }
+        double theta = HfUnsupportedKeys.ropeTheta(r.file, r.root, 10000.0);
         String act = r.root.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
             throw UserInputException.at(r.file, 0, "hidden_act", "'" + act
@@ -125,6 +124,10 @@ public final class HfConfig {
         }
         int d = r.integer("hidden_size", null);
         int heads = r.integer("num_attention_heads", null);
+        if (heads <= 0) {
+            throw UserInputException.at(r.file, 0, "num_attention_heads", "must be positive, got "
+                    + heads);
+        }
         JsonNode headDim = r.root.get("head_dim");
         if (headDim != null && !headDim.isNull() && headDim.asInt() != d / heads) {
             throw UserInputException.at(r.file, 0, "head_dim", headDim.asInt()
@@ -137,7 +140,7 @@ public final class HfConfig {
                 r.integer("num_key_value_heads", heads), r.integer("intermediate_size", null),
                 r.root.path("tie_word_embeddings").asBoolean(false), bias,
                 r.root.path("rms_norm_eps").asDouble(1e-6),
-                r.root.path("rope_theta").asDouble(10000.0),
+                theta,
                 r.root.path("attention_dropout").asDouble(0.0),
                 r.root.path("initializer_range").asDouble(0.02), Activation.SILU);
     }
