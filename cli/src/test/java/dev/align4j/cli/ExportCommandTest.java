@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.align4j.cli.TinyModelDirs.Result;
 import dev.align4j.core.hf.HfModelIO;
+import dev.align4j.core.hf.ModelFolder;
+import dev.align4j.core.io.AtomicFiles;
+import dev.align4j.core.io.Safetensors;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.ModelConfig;
@@ -142,5 +147,36 @@ class ExportCommandTest {
                 "--dtype", "bf16");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--dtype");
+    }
+
+    @Test
+    void fp16ExportRefusesAWeightBeyondFloat16RangeNamingItAndWritesNothing() throws Exception {
+        Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.llama(), Templates.PLAIN, 5, null);
+        Path weights = model.resolve(ModelFolder.WEIGHTS);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, NDArray> tensors = Safetensors.load(weights, m);
+            String name = tensors.keySet().stream().filter(n -> n.endsWith("1.mlp.down_proj.weight"))
+                    .findFirst().orElseThrow();
+            float[] v = tensors.get(name).toFloatArray();
+            v[3] = -70000f;
+            tensors.put(name, m.create(v, tensors.get(name).getShape()));
+            Safetensors.write(weights, tensors, DataType.FLOAT32, null);
+        }
+        Path exports = Files.createDirectories(tmp.resolve("exports"));
+        String[][] cases = {{"hf", "model.layers.1.mlp.down_proj.weight"}, {"align4j", "1.mlp.down_proj.weight"}};
+        for (String[] c : cases) {
+            Path out = exports.resolve("f16-" + c[0]);
+            Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out",
+                    out.toString(), "--dtype", "fp16", "--format", c[0]);
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(c[1]).contains("70000").contains("65504").doesNotContain("Exception");
+            assertThat(out).doesNotExist();
+            assertThat(exports.toFile().list()).isEmpty();
+            // fp32 keeps the value: the same model exports
+            r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out",
+                    out.toString(), "--format", c[0]);
+            assertThat(r.code()).as(r.err()).isZero();
+            AtomicFiles.deleteTree(out);
+        }
     }
 }

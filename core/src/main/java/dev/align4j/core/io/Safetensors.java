@@ -38,6 +38,8 @@ public final class Safetensors {
     /** A plain Jackson mapper (no naming strategy) for headers and Hugging Face JSON files. */
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
+    /** The largest finite float16 value. */
+    private static final double FLOAT16_MAX = 65504.0;
 
     private Safetensors() {}
 
@@ -213,6 +215,9 @@ public final class Safetensors {
         if (floatType != DataType.FLOAT32 && floatType != DataType.FLOAT16) {
             throw new IllegalArgumentException("floatType must be FLOAT32 or FLOAT16: " + floatType);
         }
+        if (floatType == DataType.FLOAT16) {
+            checkFitsFloat16(file, tensors);
+        }
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", "pt");
@@ -271,6 +276,40 @@ public final class Safetensors {
         } catch (UncheckedIOException e) {
             throw new UserInputException(file + ": cannot write: " + e.getCause().getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses, before anything is written, a floating-point tensor with a value beyond float16's
+     * range (65504), which would be stored as infinity.
+     */
+    private static void checkFitsFloat16(Path file, Map<String, NDArray> tensors) {
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray a = e.getValue();
+            if (!a.getDataType().isFloating() || a.getDataType() == DataType.FLOAT16 || a.isEmpty()) {
+                continue;
+            }
+            double max;
+            try (NDArray abs = a.abs(); NDArray m = abs.max()) {
+                max = scalar(m);
+            }
+            if (max > FLOAT16_MAX) {
+                throw UserInputException.at(file.getFileName(), 0, "tensor " + e.getKey(),
+                        "max |value| " + max + " exceeds " + (int) FLOAT16_MAX + ", the largest"
+                        + " float16, and would be stored as infinity; store it as float32");
+            }
+        }
+    }
+
+    private static double scalar(NDArray m) {
+        return switch (m.getDataType()) {
+            case FLOAT32 -> m.getFloat();
+            case FLOAT64 -> m.getDouble();
+            default -> {
+                try (NDArray f = m.toType(DataType.FLOAT32, false)) {
+                    yield f.getFloat();
+                }
+            }
+        };
     }
 
     /** Checkpoint form: float tensors as float32, integer ones as they are, no metadata. */
