@@ -145,7 +145,8 @@ final class ExportCommand implements Callable<Integer> {
         JsonNode prov = null;
         if (Files.isRegularFile(provenance)) {
             prov = Json.mapper().readTree(provenance.toFile());
-            Files.copy(provenance, dir.resolve(ModelBundle.PROVENANCE));
+            // through AtomicFiles, not Files.copy, which would keep an older source's 0600 mode
+            AtomicFiles.write(dir.resolve(ModelBundle.PROVENANCE), Files.readAllBytes(provenance));
         }
         AtomicFiles.writeString(dir.resolve("README.md"), card(plain.config(), Peft.parameterCount(plain), bundle, prov));
     }

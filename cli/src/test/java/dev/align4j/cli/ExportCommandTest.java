@@ -21,6 +21,8 @@ import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.template.Templates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +66,12 @@ class ExportCommandTest {
             JsonNode config = Json.mapper().readTree(out.resolve("config.json").toFile());
             assertThat(config.get("torch_dtype").asText()).isEqualTo("float32");
             assertThat(config.get("eos_token_id").asInt()).isEqualTo(TinyModelDirs.TOK.eosId());
+            if (Files.getFileStore(out).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                for (String f : out.toFile().list()) { // weights, config and card alike readable by all
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f))))
+                            .as(f).isEqualTo("rw-r--r--");
+                }
+            }
             String card = Files.readString(out.resolve("README.md"));
             assertThat(card).contains(cfg.architecture().name().equals("GPT2") ? "GPT2LMHeadModel" : "LlamaForCausalLM")
                     .contains("| d_model / layers / heads (kv) | 32 / " + cfg.nLayers())

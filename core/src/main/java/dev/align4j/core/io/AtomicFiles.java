@@ -11,15 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Writes that are all-or-nothing: a reader (or a resumed run after a crash) sees either the old
  * file or the complete new one, never a half-written file. Recipe: write a sibling temp file,
  * fsync it, rename it over the target, fsync the parent folder so the rename itself is durable.
+ * Committed files are rw-r--r-- on POSIX file systems, whatever the temp file was created with.
  */
 public final class AtomicFiles {
+
+    private static final Set<PosixFilePermission> COMMITTED =
+            PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFiles() {
     }
@@ -31,6 +39,7 @@ public final class AtomicFiles {
             Files.createDirectories(abs.getParent());
             Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
             try {
+                shareable(tmp);
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -99,6 +108,7 @@ public final class AtomicFiles {
     public static void commit(Path tmp, Path target) {
         try {
             fsync(tmp);
+            shareable(tmp);
             move(tmp, target);
             fsyncDir(target.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -112,6 +122,17 @@ public final class AtomicFiles {
             ch.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fsync " + file, e);
+        }
+    }
+
+    /**
+     * Gives a file about to be committed the usual mode of written files, rw-r--r--, where the file
+     * system has POSIX permissions: temp files are created owner-only (0600), which would otherwise
+     * leave a model's config.json unreadable to others beside its 0644 weights.
+     */
+    private static void shareable(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, COMMITTED);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.align4j.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.stream.Stream;
 
 class AtomicFilesTest {
@@ -54,5 +59,21 @@ class AtomicFilesTest {
         AtomicFiles.commit(tmp, target);
         assertThat(Files.readString(target)).isEqualTo("line 1\nline 2\n");
         assertThat(tmp).doesNotExist();
+    }
+
+    @Test
+    void committedFilesAreReadableByAllOnPosix() throws IOException {
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class));
+        Set<PosixFilePermission> shared = PosixFilePermissions.fromString("rw-r--r--");
+        Path written = dir.resolve("config.json");
+        AtomicFiles.writeString(written, "{}");
+        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(shared);
+
+        Path tmp = dir.resolve("weights.tmp");
+        Files.writeString(tmp, "data");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Path committed = dir.resolve("weights.bin");
+        AtomicFiles.commit(tmp, committed);
+        assertThat(Files.getPosixFilePermissions(committed)).isEqualTo(shared);
     }
 }
