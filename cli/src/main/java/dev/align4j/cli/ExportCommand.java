@@ -16,6 +16,7 @@ import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.peft.Lora;
 import dev.align4j.core.peft.Peft;
 import dev.align4j.core.run.LoraExport;
+import dev.align4j.core.tokenizer.HfTokenizerFiles;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.datasets.bundle.ModelBundle;
 import java.io.IOException;
@@ -35,8 +36,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code align4j export}: a model (with its adapter merged) as a self-contained folder, by default
- * in the Hugging Face layout: {@code config.json}, {@code model.safetensors}, the tokenizer files,
- * {@code chat_template.json}, the source's {@code provenance.json} and a model card
+ * in the Hugging Face layout: {@code config.json}, {@code generation_config.json},
+ * {@code model.safetensors}, the tokenizer files ({@code tokenizer.json}, {@code tokenizer_config.json}
+ * with the chat template, {@code special_tokens_map.json}, {@code chat_template.jinja}), align4j's
+ * {@code align4j_chat_template.json}, the source's {@code provenance.json} and a model card
  * {@code README.md}. Written to a temp folder beside {@code --out} and renamed into place.
  */
 @Command(name = "export", description = "Write a model (adapter merged) in the Hugging Face or align4j layout.")
@@ -131,14 +134,19 @@ final class ExportCommand implements Callable<Integer> {
             Map<String, Object> ids = new LinkedHashMap<>();
             ids.put("bos_token_id", tok.bosId());
             ids.put("eos_token_id", tok.eosId());
-            ids.put("pad_token_id", tok.padId());
+            if (tok.padId() != tok.eosId()) {
+                ids.put("pad_token_id", tok.padId()); // a pad equal to eos would mask the real EOS in training
+            }
             HfModelIO.save(plain, dir, dtype.type, ids);
-            tok.save(dir); // tokenizer.json for BPE and Hugging Face tokenizers; the byte tokenizer's marker
+            tok.save(dir); // tokenizer.json, tokenizer_config.json, special_tokens_map.json (+ our marker)
+            bundle.writeHfChatTemplate(dir);
+            HfTokenizerFiles.writeGenerationConfig(dir, tok);
         } else {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("format", "pt");
             meta.put("align4j_template", bundle.template().name());
             ModelFolder.save(plain, dir, dtype.type, tok, meta);
+            bundle.writeHfChatTemplate(dir.resolve(ModelFolder.TOKENIZER_DIR));
         }
         AtomicFiles.writeString(dir.resolve(ModelFolder.CHAT_TEMPLATE), bundle.template().toJson());
         Path provenance = model.model.resolve(ModelBundle.PROVENANCE);
@@ -174,7 +182,8 @@ final class ExportCommand implements Callable<Integer> {
         row(sb, "weights", dtype.torchName);
         row(sb, "tokenizer", bundle.tokenizer().getClass().getSimpleName() + ", " + bundle.tokenizer().vocabSize()
                 + " ids (bos " + bundle.tokenizer().bosId() + ", eos " + bundle.tokenizer().eosId() + ")");
-        row(sb, "chat template", bundle.template().name() + " (`" + ModelFolder.CHAT_TEMPLATE + "`)");
+        row(sb, "chat template", bundle.template().name() + " (Jinja in `" + HfTokenizerFiles.TOKENIZER_CONFIG + "` and `"
+                + HfTokenizerFiles.CHAT_TEMPLATE_JINJA + "`; align4j's form in `" + ModelFolder.CHAT_TEMPLATE + "`)");
         if (provenance == null) {
             sb.append("\nNo provenance.json in the source folder: how this model was trained is not recorded.\n");
         } else {

@@ -60,8 +60,18 @@ class ExportCommandTest {
             Path out = tmp.resolve("export").resolve(arch + "-hf");
             Result r = TinyModelDirs.run(new ExportCommand(), "export", "--model", model.toString(), "--out", out.toString());
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(out.toFile().list()).containsExactlyInAnyOrder("config.json", "model.safetensors",
-                    "align4j_tokenizer.json", "chat_template.json", "provenance.json", "README.md");
+            // every file transformers' from_pretrained looks for in a causal LM folder with a fast tokenizer
+            assertThat(out.toFile().list()).containsExactlyInAnyOrder("config.json", "generation_config.json",
+                    "model.safetensors", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                    "chat_template.jinja", "align4j_tokenizer.json", "align4j_chat_template.json",
+                    "provenance.json", "README.md");
+            JsonNode tokConfig = Json.mapper().readTree(out.resolve("tokenizer_config.json").toFile());
+            assertThat(tokConfig.get("chat_template").asText()).isEqualTo(Templates.CHATML.toJinja())
+                    .isEqualTo(Files.readString(out.resolve("chat_template.jinja")));
+            assertThat(tokConfig.get("eos_token").asText()).isEqualTo("<|eos|>");
+            JsonNode gen = Json.mapper().readTree(out.resolve("generation_config.json").toFile());
+            assertThat(gen.get("eos_token_id").asInt()).isEqualTo(TinyModelDirs.TOK.eosId());
+            assertThat(gen.get("pad_token_id").asInt()).isEqualTo(TinyModelDirs.TOK.padId()).isNotEqualTo(TinyModelDirs.TOK.eosId());
             assertThat(hfLogits(out)).containsExactly(sourceLogits(model, null));
             JsonNode config = Json.mapper().readTree(out.resolve("config.json").toFile());
             assertThat(config.get("torch_dtype").asText()).isEqualTo("float32");

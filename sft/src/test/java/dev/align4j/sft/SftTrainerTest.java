@@ -86,7 +86,7 @@ class SftTrainerTest {
         byte[] resumed = Files.readAllBytes(b.resolve("model/model.safetensors"));
         assertThat(resumed).isEqualTo(straight);
         for (String f : List.of("config.json", "run.json", "metrics.jsonl", "provenance.json", "samples.jsonl",
-                "model/provenance.json", "model/chat_template.json")) {
+                "model/provenance.json", "model/align4j_chat_template.json", "model/tokenizer/tokenizer.json")) {
             assertThat(a.resolve(f)).as(f).isRegularFile();
         }
         Map<?, ?> prov = Json.read(a.resolve("provenance.json"), Map.class);

@@ -38,7 +38,7 @@ import java.util.Map;
  *   align4j_model.json (ModelConfig)   config.json
  *   model.safetensors (our names)      model.safetensors or model.safetensors.index.json + shards
  *   tokenizer/        (Tokenizer.save)  tokenizer.json, tokenizer_config.json, ...
- *   chat_template.json (optional)
+ *   align4j_chat_template.json (optional; chat_template.json in folders written before it)
  * </pre>
  *
  * {@link #load} tells the two apart by the files present (align4j_model.json wins). Tokenizer and
@@ -51,7 +51,13 @@ public final class ModelFolder {
     public static final String CONFIG = "align4j_model.json";
     public static final String WEIGHTS = TensorStore.SINGLE;
     public static final String TOKENIZER_DIR = "tokenizer";
-    public static final String CHAT_TEMPLATE = "chat_template.json";
+    /** align4j's own chat template (its JSON form); transformers gets a Jinja one in tokenizer_config.json. */
+    public static final String CHAT_TEMPLATE = "align4j_chat_template.json";
+    /**
+     * Where folders written before {@link #CHAT_TEMPLATE} hold align4j's template; transformers reads
+     * a file of this name as a processor's template of another schema, so it is only read, never written.
+     */
+    public static final String LEGACY_CHAT_TEMPLATE = "chat_template.json";
 
     /** Our config files are strict: an unknown key is an error (Jackson names it). */
     private static final ObjectMapper CONFIG_JSON = JsonMapper.builder()

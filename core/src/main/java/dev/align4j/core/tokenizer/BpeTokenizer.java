@@ -200,7 +200,10 @@ public final class BpeTokenizer implements Tokenizer {
         return merges.size();
     }
 
-    /** Writes {@code tokenizer.json}, {@code tokenizer_config.json} and the align4j marker. */
+    /**
+     * Writes {@code tokenizer.json}, {@code tokenizer_config.json}, {@code special_tokens_map.json}
+     * (the Hugging Face files) and the align4j marker.
+     */
     @Override
     public void save(Path dir) {
         List<String[]> mergeList = new ArrayList<>(merges.size());
@@ -208,7 +211,7 @@ public final class BpeTokenizer implements Tokenizer {
                 .sorted(Map.Entry.comparingByValue((a, b) -> Integer.compare(a.rank(), b.rank())))
                 .forEach(e -> mergeList.add(new String[] {
                     idToToken[(int) (e.getKey() >>> 32)], idToToken[(int) (long) e.getKey()]}));
-        TokenizerJson.writeByteLevelBpe(dir, idToToken, mergeList, specials);
+        TokenizerJson.writeByteLevelBpe(dir, idToToken, mergeList, specials, "bpe");
     }
 
     /** Reads a byte-level BPE {@code tokenizer.json} (ours or another with the same pipeline). */

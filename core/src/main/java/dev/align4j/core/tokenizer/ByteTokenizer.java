@@ -2,7 +2,6 @@ package dev.align4j.core.tokenizer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,12 +92,20 @@ public final class ByteTokenizer implements Tokenizer {
         return id >= 256 && id < vocabSize() ? Optional.of(SpecialTokens.DEFAULTS.get(id - 256)) : Optional.empty();
     }
 
+    /**
+     * Writes the align4j marker and the same tokenizer in Hugging Face form: {@code tokenizer.json}
+     * as a byte-level BPE model whose vocabulary is the 256 byte tokens (id = byte value) and the
+     * specials, with no merges, so {@code tokenizers} and transformers give the same ids; plus
+     * {@code tokenizer_config.json} and {@code special_tokens_map.json}.
+     */
     @Override
     public void save(Path dir) {
-        ObjectNode marker = Json.mapper().createObjectNode();
-        marker.put("type", "byte");
-        marker.putPOJO("special_tokens", SpecialTokens.DEFAULTS);
-        AtomicFiles.writeString(dir.resolve(MARKER_FILE), Json.pretty(marker));
+        String[] tokens = new String[vocabSize()];
+        for (int b = 0; b < 256; b++) {
+            tokens[b] = String.valueOf(ByteLevel.BYTE_TO_CHAR[b]);
+        }
+        specials.forEach((tok, id) -> tokens[id] = tok);
+        TokenizerJson.writeByteLevelBpe(dir, tokens, List.of(), specials, "byte");
     }
 
     /** Checks a marker file written by {@link #save}; the byte tokenizer has no other state. */

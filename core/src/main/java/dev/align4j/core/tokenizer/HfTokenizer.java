@@ -174,12 +174,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return Optional.ofNullable(specialById.get(id));
     }
 
-    /** Copies {@code tokenizer.json} and {@code tokenizer_config.json}; loading them gives this tokenizer back. */
+    /**
+     * Copies {@code tokenizer.json}, {@code tokenizer_config.json}, {@code special_tokens_map.json}
+     * and {@code chat_template.jinja} where present; loading them gives this tokenizer back.
+     */
     @Override
     public void save(Path target) {
         try {
             Files.createDirectories(target);
-            for (String f : List.of(TokenizerJson.FILE, TokenizerJson.CONFIG_FILE)) {
+            for (String f : HfTokenizerFiles.COPIED) {
                 Path src = dir.resolve(f);
                 if (Files.exists(src) && !src.toAbsolutePath().normalize().equals(target.resolve(f).toAbsolutePath().normalize())) {
                     Files.copy(src, target.resolve(f), StandardCopyOption.REPLACE_EXISTING);

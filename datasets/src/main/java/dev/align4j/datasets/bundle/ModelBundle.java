@@ -13,6 +13,8 @@ import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.peft.Adapters;
 import dev.align4j.core.peft.Lora;
 import dev.align4j.core.run.LoraExport;
+import dev.align4j.core.tokenizer.HfTokenizer;
+import dev.align4j.core.tokenizer.HfTokenizerFiles;
 import dev.align4j.core.tokenizer.Tokenizer;
 import dev.align4j.core.tokenizer.Tokenizers;
 import dev.align4j.datasets.template.ChatTemplate;
@@ -34,9 +36,11 @@ import java.util.function.Consumer;
  * render prompts exactly as training did.
  *
  * <p>On disk (align4j layout): {@code align4j_model.json}, {@code model.safetensors},
- * {@code tokenizer/}, {@code chat_template.json} and, for trained models, {@code provenance.json}
- * (config, seed, data hash, metrics of the run that made it). A Hugging Face folder loads too; its
- * template defaults to {@code plain} unless a template is given.
+ * {@code tokenizer/} (with the Hugging Face tokenizer files, the chat template as Jinja included),
+ * {@code align4j_chat_template.json} and, for trained models, {@code provenance.json} (config, seed,
+ * data hash, metrics of the run that made it). Older folders with the template in
+ * {@code chat_template.json} load too, and so does a Hugging Face folder; its template defaults to
+ * {@code plain} unless a template is given.
  *
  * <p>The bundle owns its {@link NDManager}: close the bundle to free the weights.
  */
@@ -173,20 +177,43 @@ public final class ModelBundle implements AutoCloseable {
         meta.put("align4j_template", template.name());
         ModelFolder.save(model, dir, DataType.FLOAT32, tokenizer, meta);
         AtomicFiles.writeString(dir.resolve(ModelFolder.CHAT_TEMPLATE), template.toJson());
+        writeHfChatTemplate(dir.resolve(ModelFolder.TOKENIZER_DIR));
         if (provenance != null) {
             Json.write(dir.resolve(PROVENANCE), provenance);
         }
     }
 
+    /**
+     * Writes the template where transformers looks for it ({@code chat_template} in
+     * {@code tokenizer_config.json}, and {@code chat_template.jinja}) in {@code tokenizerDir}, which
+     * already holds the saved tokenizer. An imported Hugging Face tokenizer's own template is kept
+     * while this bundle uses the default {@code plain} one.
+     */
+    public void writeHfChatTemplate(Path tokenizerDir) {
+        boolean keepImported = tokenizer instanceof HfTokenizer && template.equals(Templates.PLAIN);
+        HfTokenizerFiles.writeChatTemplate(tokenizerDir, template.toJinja(), keepImported);
+    }
+
+    /** The folder's align4j template, else one in the older file name and our schema, else plain. */
     private static ChatTemplate readTemplate(Path dir) {
         Path file = dir.resolve(ModelFolder.CHAT_TEMPLATE);
-        if (!Files.isRegularFile(file)) {
-            return Templates.PLAIN;
-        }
+        Path legacy = dir.resolve(ModelFolder.LEGACY_CHAT_TEMPLATE);
         try {
-            return ChatTemplate.fromJson(Files.readString(file));
+            if (Files.isRegularFile(file)) {
+                return ChatTemplate.fromJson(Files.readString(file));
+            }
+            if (Files.isRegularFile(legacy)) {
+                String text = Files.readString(legacy);
+                // transformers' processor file of this name holds {"chat_template": "..."}: not ours
+                if (Json.mapper().readTree(text).has("user")) {
+                    return ChatTemplate.fromJson(text);
+                }
+                LOG.info("{}: not an align4j template; using plain", legacy);
+            }
+            return Templates.PLAIN;
         } catch (IOException e) {
-            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+            Path which = Files.isRegularFile(file) ? file : legacy;
+            throw new UserInputException(which + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -150,6 +150,15 @@ public record ChatTemplate(
         }
     }
 
+    /**
+     * The template as a Jinja chat template for transformers' {@code apply_chat_template} (the
+     * {@code chat_template} of {@code tokenizer_config.json}); it renders the same text as
+     * {@link #render} and {@link #renderPrompt}, with {@code eos_token} where the encoder adds EOS.
+     */
+    public String toJinja() {
+        return JinjaTemplate.of(this);
+    }
+
     /** A template from {@link #toJson} output. */
     public static ChatTemplate fromJson(String json) {
         try {

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.hf.ModelFolder;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.tokenizer.ByteTokenizer;
 import dev.align4j.datasets.template.Templates;
@@ -47,6 +48,29 @@ class ModelBundleTest {
         }
         assertThat(tmp.toFile().list()).containsExactly("model");
         assertThat(Files.exists(dir.resolve(ModelBundle.PROVENANCE))).isFalse();
+    }
+
+    @Test
+    void olderFoldersWithChatTemplateJsonStillLoadTheirTemplate(@TempDir Path tmp) throws Exception {
+        ByteTokenizer tok = new ByteTokenizer();
+        Path dir = tmp.resolve("model");
+        try (ModelBundle b = ModelBundle.create(ModelBundle.resolveConfig("tiny", tok), tok, Templates.ALPACA, Device.cpu(), 1)) {
+            b.save(dir, null);
+        }
+        // the tokenizer folder carries the template as Jinja for transformers
+        String jinja = Files.readString(dir.resolve("tokenizer/chat_template.jinja"));
+        assertThat(jinja).isEqualTo(Templates.ALPACA.toJinja()).contains("### Response:");
+        assertThat(Files.readString(dir.resolve("tokenizer/tokenizer_config.json"))).contains("\"chat_template\"");
+        // an older folder: our schema under the old name
+        Files.move(dir.resolve(ModelFolder.CHAT_TEMPLATE), dir.resolve(ModelFolder.LEGACY_CHAT_TEMPLATE));
+        try (ModelBundle b = ModelBundle.load(dir, Device.cpu(), null)) {
+            assertThat(b.template()).isEqualTo(Templates.ALPACA);
+        }
+        // transformers' processor file of that name is not ours: plain
+        Files.writeString(dir.resolve(ModelFolder.LEGACY_CHAT_TEMPLATE), "{\"chat_template\": \"{{ messages }}\"}");
+        try (ModelBundle b = ModelBundle.load(dir, Device.cpu(), null)) {
+            assertThat(b.template()).isEqualTo(Templates.PLAIN);
+        }
     }
 
     @Test
