@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The state of one {@code align4j chat}: the system prompt, the turns so far and the sampling
@@ -23,6 +25,8 @@ import java.util.function.Function;
  * rendered with the model's template, and streamed to {@code out} as it is decoded.
  */
 final class ChatSession {
+
+    private static final Logger LOG = LogManager.getLogger(ChatSession.class);
 
     static final String HELP = String.join("\n",
             "/reset                 forget the conversation (the system prompt stays)",
@@ -44,6 +48,8 @@ final class ChatSession {
     private SamplingParams params;
     private String system;
     private int replies;
+    /** The max_new_tokens value last reported as lowered to fit the context. */
+    private int warnedFor = -1;
 
     ChatSession(Generator generator, Tokenizer tokenizer, ChatTemplate template, int contextLength,
             SamplingParams params, String system, PrintWriter out) {
@@ -95,23 +101,41 @@ final class ChatSession {
             ids = ChatPrompts.ids(tokenizer, template, messages);
             out.println("(dropped the oldest exchange to fit the context of " + contextLength + " tokens)");
         }
-        if (ids.length + params.maxNewTokens() > contextLength) {
-            out.printf(Locale.ROOT, "(too long: %d prompt tokens + max_new_tokens %d exceed the context of %d;"
-                    + " shorten the message or lower /max_new_tokens)%n", ids.length, params.maxNewTokens(),
-                    contextLength);
+        if (ids.length >= contextLength) {
+            out.printf(Locale.ROOT, "(too long: %d prompt tokens leave no room in the context of %d;"
+                    + " shorten the message)%n", ids.length, contextLength);
             out.flush();
             return;
         }
-        long seed = SamplingParams.rowSeed(params.seed(), replies++); // reply i: the one per-row seeding rule
-        Streamer streamer = new Streamer(tokenizer::decode, holdback(params));
-        Generation g = generator.generate(List.of(ids), new long[] {seed}, params, streamer).get(0);
+        SamplingParams p = fitted(ids.length);
+        long seed = SamplingParams.rowSeed(p.seed(), replies++); // reply i: the one per-row seeding rule
+        Streamer streamer = new Streamer(tokenizer::decode, holdback(p));
+        Generation g = generator.generate(List.of(ids), new long[] {seed}, p, streamer).get(0);
         out.println();
         if (g.finishReason() == FinishReason.LENGTH) {
-            out.println("(cut at max_new_tokens " + params.maxNewTokens() + ")");
+            out.println("(cut at max_new_tokens " + p.maxNewTokens() + ")");
         }
         out.flush();
         turns.add(Message.user(user));
         turns.add(Message.assistant(g.text()));
+    }
+
+    /**
+     * The parameters for a prompt of {@code promptLength} ids: max_new_tokens lowered to what the
+     * context leaves, said once per max_new_tokens value (a model with a short context, such as the
+     * sentiment SFT model's 48, would otherwise refuse every message with the default 128).
+     */
+    private SamplingParams fitted(int promptLength) {
+        int room = contextLength - promptLength;
+        if (params.maxNewTokens() <= room) {
+            return params;
+        }
+        if (warnedFor != params.maxNewTokens()) {
+            warnedFor = params.maxNewTokens();
+            LOG.warn("max_new_tokens {} is more than the context of {} tokens leaves after the prompt;"
+                    + " replies are cut at what is left ({} now)", params.maxNewTokens(), contextLength, room);
+        }
+        return params.toBuilder().maxNewTokens(room).minNewTokens(Math.min(params.minNewTokens(), room)).build();
     }
 
     private boolean command(String line) {

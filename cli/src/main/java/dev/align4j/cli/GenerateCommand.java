@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  * {@code align4j generate}: completions for prompts given on the command line or in a data file,
  * one JSON line each: {@code {"prompt", "completion", "tokens", "finish_reason"}} ({@code tokens}
  * is the number of new tokens). Request i samples with seed {@code SamplingParams.rowSeed(--seed, i)}, so the output does
- * not depend on {@code --batch-size}.
+ * not depend on {@code --batch-size}. {@code --max-new-tokens} is lowered, with a warning, to what the
+ * context leaves after the longest prompt.
  */
 @Command(name = "generate", description = "Generate completions for prompts with a model (and adapter).")
 final class GenerateCommand implements Callable<Integer> {
@@ -96,7 +97,8 @@ final class GenerateCommand implements Callable<Integer> {
             Tokenizer tok = bundle.tokenizer();
             ChatTemplate template = raw ? null : bundle.template();
             SamplingParams params = SamplingOptions.check(ChatPrompts.withStops(builder, sampling.stop, tok, template));
-            List<Request> requests = encode(sources, tok, template, params, bundle.config().contextLength());
+            List<Request> requests = encode(sources, tok, template, bundle.config().contextLength());
+            params = fitToContext(params, requests, bundle.config().contextLength());
             LOG.info("generating for {} prompts with {} (template {})", requests.size(), model.describe(),
                     raw ? "none (--raw)" : template.name());
             if (out == null) {
@@ -141,22 +143,37 @@ final class GenerateCommand implements Callable<Integer> {
         return list;
     }
 
-    private List<Request> encode(List<PromptSource> sources, Tokenizer tok, ChatTemplate template,
-            SamplingParams params, int contextLength) {
+    private List<Request> encode(List<PromptSource> sources, Tokenizer tok, ChatTemplate template, int contextLength) {
         List<Request> out = new ArrayList<>();
         for (PromptSource s : sources) {
             int[] ids = template == null ? tok.encode(s.rawText()) : ChatPrompts.ids(tok, template, s.messages());
             if (ids.length == 0) {
                 throw new UserInputException(s.where() + ": the prompt is empty");
             }
-            if (ids.length + params.maxNewTokens() > contextLength) {
-                throw new UserInputException(s.where() + ": prompt of " + ids.length + " tokens + --max-new-tokens "
-                        + params.maxNewTokens() + " exceeds the model's context length " + contextLength);
+            if (ids.length >= contextLength) {
+                throw new UserInputException(s.where() + ": prompt of " + ids.length
+                        + " tokens leaves no room in the model's context length " + contextLength);
             }
             String shown = template == null ? s.rawText() : ChatPrompts.display(template, s.messages());
             out.add(new Request(shown, ids));
         }
         return out;
+    }
+
+    /**
+     * {@code params} with max_new_tokens lowered to what the context leaves after the longest prompt
+     * (one limit for all requests, so the output does not depend on how they are batched); said
+     * once, as a warning.
+     */
+    static SamplingParams fitToContext(SamplingParams params, List<Request> requests, int contextLength) {
+        int longest = requests.stream().mapToInt(r -> r.ids().length).max().orElse(0);
+        int room = contextLength - longest;
+        if (params.maxNewTokens() <= room) {
+            return params;
+        }
+        LOG.warn("--max-new-tokens {} lowered to {}: the longest prompt has {} tokens and the model's context is {}",
+                params.maxNewTokens(), room, longest, contextLength);
+        return params.toBuilder().maxNewTokens(room).minNewTokens(Math.min(params.minNewTokens(), room)).build();
     }
 
     /** Writes to a temp file beside {@code --out}, renamed over it when every line is written. */

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import dev.align4j.cli.TinyModelDirs.Result;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
+import dev.align4j.core.model.ModelConfig;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.Role;
@@ -75,6 +76,26 @@ class ChatCommandTest {
                 "/reset", "(conversation cleared)", "(system prompt set)");
         // after /reset only the (new) system prompt is left; EOF ended the session
         assertThat(cmd.session.history()).containsExactly(Message.system("Be brief."));
+    }
+
+    @Test
+    void aShortContextModelAnswersWithTheDefaultMaxNewTokens() {
+        // context 48 like the sentiment SFT model: the default 128 new tokens are cut to what is left
+        Path model = TinyModelDirs.save(tmp.resolve("short"), ModelConfig.gpt2(TOK.vocabSize(), 48, 32, 1, 2),
+                Templates.PLAIN, 4, null);
+        ChatCommand cmd = chat("This movie was\nand then\n");
+        Result r = TinyModelDirs.run(cmd, "chat", "--model", model.toString(), "--temperature", "0",
+                "--min-new-tokens", "100");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("too long");
+        List<Message> history = cmd.session.history();
+        // the second message dropped the first exchange (no room for it), then was answered
+        assertThat(history).extracting(Message::content).first().isEqualTo("and then");
+        assertThat(history).hasSize(2);
+        // BOS + the message; --min-new-tokens 100 (lowered too) keeps EOS away, so each reply fills the room
+        assertThat(r.out()).contains("(cut at max_new_tokens " + (48 - 1 - "This movie was".length()) + ")")
+                .contains("(cut at max_new_tokens " + (48 - 1 - "and then".length()) + ")");
+        assertThat(cmd.session.params().maxNewTokens()).isEqualTo(128); // the setting itself is unchanged
     }
 
     @Test

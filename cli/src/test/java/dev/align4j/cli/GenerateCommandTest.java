@@ -12,6 +12,7 @@ import dev.align4j.core.gen.Generation;
 import dev.align4j.core.gen.Generator;
 import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.core.io.Json;
+import dev.align4j.core.model.ModelConfig;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.template.Templates;
 import java.nio.file.Files;
@@ -89,6 +90,30 @@ class GenerateCommandTest {
     }
 
     @Test
+    void maxNewTokensIsLoweredToWhatTheLongestPromptLeaves() throws Exception {
+        // context 48 like the sentiment SFT model; the default --max-new-tokens 128 cannot fit
+        Path model = TinyModelDirs.save(tmp.resolve("short"), ModelConfig.gpt2(TOK.vocabSize(), 48, 32, 1, 2),
+                Templates.PLAIN, 5, null);
+        String longer = "x".repeat(20);
+        Result r = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
+                "--prompt", "hi", "--prompt", longer, "--temperature", "0", "--min-new-tokens", "100");
+        assertThat(r.code()).as(r.err()).isZero();
+        int room = 48 - 1 - longer.length(); // BOS + the longest prompt
+        List<JsonNode> got = lines(r.out());
+        assertThat(got).hasSize(2);
+        SamplingParams fitted = SamplingParams.greedy(room).toBuilder().minNewTokens(room).eosTokenId(TOK.eosId()).build();
+        for (int i = 0; i < 2; i++) {
+            String prompt = i == 0 ? "hi" : longer;
+            int[] ids = new int[prompt.length() + 1];
+            ids[0] = TOK.bosId();
+            System.arraycopy(TOK.encode(prompt), 0, ids, 1, prompt.length());
+            Generation want = direct(model, null, ids, fitted, 0);
+            assertThat(got.get(i).get("tokens").asInt()).isEqualTo(room).isEqualTo(want.length());
+            assertThat(got.get(i).get("completion").asText()).isEqualTo(want.text());
+        }
+    }
+
+    @Test
     void requestISamplesWithRowSeedOfIWhateverTheBatch() throws Exception {
         Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 2, null);
         String[] args = {"generate", "--model", model.toString(), "--prompt", "a", "--prompt", "b", "--prompt", "c",
@@ -159,9 +184,9 @@ class GenerateCommandTest {
 
         Path model = TinyModelDirs.save(tmp.resolve("m"), TinyModelDirs.gpt2(), Templates.PLAIN, 1, null);
         Result tooLong = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
-                "--prompt", "x".repeat(125), "--max-new-tokens", "8", "--out", out.toString());
-        assertThat(tooLong.code()).isEqualTo(2);
-        assertThat(tooLong.err()).contains("--prompt #1").contains("context length 128");
+                "--prompt", "x".repeat(127), "--max-new-tokens", "8", "--out", out.toString());
+        assertThat(tooLong.code()).isEqualTo(2); // BOS + 127 bytes fill the context: no room for a token
+        assertThat(tooLong.err()).contains("--prompt #1").contains("leaves no room").contains("context length 128");
         Result badTemp = TinyModelDirs.run(new GenerateCommand(), "generate", "--model", model.toString(),
                 "--prompt", "x", "--top-p", "0");
         assertThat(badTemp.code()).isEqualTo(2);
