@@ -213,6 +213,14 @@ final class GenerateCommand implements Callable<Integer> {
         if (Interrupts.requested()) {
             return -1;
         }
+        // a signal from here on stops between two batches instead of ending the process
+        try (Interrupts.Scope stop = Interrupts.stoppable()) {
+            return generate(generator, requests, params, w, progress);
+        }
+    }
+
+    private long generate(Generator generator, List<Request> requests, SamplingParams params, PrintWriter w,
+            boolean progress) {
         long[] tokens = {0};
         List<Generation> done = BatchedGeneration.generate(generator, requests.stream().map(Request::ids).toList(),
                 params, batchSize, (from, gens) -> {

@@ -60,7 +60,10 @@ public final class Main implements Callable<Integer> {
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
 
-    /** How long Ctrl-C waits for a run to save its checkpoint before the JVM exits anyway. */
+    /**
+     * Where Ctrl-C cannot be handled as a signal (see Interrupts): how long the shutdown hook waits
+     * for a run to save its checkpoint before the JVM exits anyway.
+     */
     private static final Duration STOP_GRACE = Duration.ofSeconds(
             Long.getLong("align4j.stop.grace.seconds", 120));
 
@@ -77,7 +80,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Interrupts.installShutdownHook(STOP_GRACE);
+        Interrupts.install(STOP_GRACE);
+        Interrupts.commandLine(System.getProperty("align4j.program", "align4j"), List.of(args));
         int code;
         try {
             code = newCommandLine().execute(args);

@@ -1,5 +1,6 @@
 package dev.align4j.cli;
 
+import dev.align4j.core.config.Interrupts;
 import dev.align4j.core.run.MetricsSink;
 import dev.align4j.core.run.PreparedRun;
 import dev.align4j.core.run.RunResult;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
 final class TrainOutput implements MetricsSink {
 
     /** The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
-    static final int INTERRUPTED = 130;
+    static final int INTERRUPTED = Interrupts.EXIT_CODE;
 
     private final PrintWriter out;
     private final String command;
@@ -81,8 +82,8 @@ final class TrainOutput implements MetricsSink {
             return -1;
         }
         out.printf(Locale.ROOT, "interrupted at step %d; checkpoint %s; no model was exported.%n"
-                + "resume with: %s ... --resume (the same arguments, plus --resume)%n", r.steps(), r.lastCheckpoint(),
-                command);
+                + "resume with: %s%n", r.steps(), r.lastCheckpoint(), Interrupts.resumeCommand()
+                        .orElse(command + " ... --resume (the same arguments, plus --resume)"));
         out.flush();
         return INTERRUPTED;
     }

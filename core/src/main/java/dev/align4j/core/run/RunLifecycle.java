@@ -1,5 +1,7 @@
 package dev.align4j.core.run;
 
+import dev.align4j.core.config.Interrupts;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -21,9 +23,10 @@ import java.util.Map;
  *       trains (TrainingEngine, or PPO's iteration loop) with the checkpoint policy (save_steps,
  *       save_total_limit, best by metric_for_best_model), the sinks of {@link MetricsSinks#standard}
  *       plus {@link #extraSinks()}, the {@link NonFiniteGuard} and the Ctrl-C policy;</li>
- *   <li><b>Ctrl-C</b>: {@code Interrupts.requested()} is checked after every step; the loop writes a
- *       checkpoint and returns early; here the run ends {@link RunStatus#INTERRUPTED}, logs how to
- *       resume and exports nothing (no model/, adapter/, provenance.json or samples.jsonl), so the
+ *   <li><b>Ctrl-C</b>: {@link #train()} is an {@code Interrupts.stoppable()} scope, so a SIGINT or
+ *       SIGTERM sets the flag instead of ending the process; {@code Interrupts.requested()} is checked
+ *       after every step; the loop writes a checkpoint and returns early; here the run ends
+ *       {@link RunStatus#INTERRUPTED}, logs the exact command that resumes and exports nothing (no model/, adapter/, provenance.json or samples.jsonl), so the
  *       folder never looks like a finished model. The CLI exits 130;</li>
  *   <li><b>export</b> ({@link #export}): model/ (LoRA merged, {@link LoraExport}), adapter/,
  *       provenance.json ({@link Provenance}), samples.jsonl ({@link SamplesFile});</li>
@@ -74,11 +77,18 @@ public abstract class RunLifecycle implements PreparedRun {
 
     @Override
     public final RunResult train() {
+        // the loop checks the flag after every step: a signal from here on asks for a clean stop
+        try (Interrupts.Scope stop = Interrupts.stoppable()) {
+            return trainAndExport();
+        }
+    }
+
+    private RunResult trainAndExport() {
         Trained t = fit();
         if (t.interrupted()) {
-            LOG.warn("stopped at step {} of {}; checkpoint {}; no model was exported. To continue, run the same "
-                    + "command again with --resume (or resume_from_checkpoint: latest)", t.steps(), plannedSteps,
-                    t.lastCheckpoint());
+            LOG.warn("stopped at step {} of {}; checkpoint {}; no model was exported. To continue, run: {}",
+                    t.steps(), plannedSteps, t.lastCheckpoint(), Interrupts.resumeCommand().orElse(
+                            "the same command again with --resume (or resume_from_checkpoint: latest)"));
             return new RunResult(t.steps(), t.metrics(), outputDir, null, null, t.lastCheckpoint(),
                     RunStatus.INTERRUPTED);
         }
