@@ -93,8 +93,10 @@ final class ChatSession {
         List<Message> messages = history();
         messages.add(Message.user(user));
         int[] ids = ChatPrompts.ids(tokenizer, template, messages);
-        // the oldest exchanges go first when the conversation outgrows the context
-        while (ids.length + params.maxNewTokens() > contextLength && turns.size() >= 2) {
+        // the oldest exchanges go first when the conversation leaves the reply less than max_new_tokens
+        // (at most half the context: a short-context model still keeps a short history)
+        int wanted = Math.min(params.maxNewTokens(), Math.max(1, contextLength / 2));
+        while (ids.length + wanted > contextLength && turns.size() >= 2) {
             turns.subList(0, 2).clear();
             messages = history();
             messages.add(Message.user(user));

@@ -11,13 +11,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -35,7 +38,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         footer = {"", "Run 'align4j COMMAND --help' for the options of a command."})
 public final class Main implements Callable<Integer> {
 
-    /** Every subcommand, in the order {@code align4j --help} lists them. Add yours here. */
+    /**
+     * Every subcommand. Add yours here and under its stage in {@link CommandGroups}, which orders
+     * {@code align4j --help}.
+     */
     static final List<Class<?>> COMMANDS = List.of(
             InfoCommand.class,
             DataCommand.class,
@@ -55,7 +61,8 @@ public final class Main implements Callable<Integer> {
             PipelineCommand.class,
             ReportCommand.class,
             EvalCommand.class,
-            AnnotateCommand.class);
+            AnnotateCommand.class,
+            CompletionCommand.class);
 
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
@@ -71,6 +78,31 @@ public final class Main implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private boolean quiet;
+    private Level logLevel;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "terminal shows warnings and errors only (run.log keeps everything)")
+    void quiet(boolean value) {
+        quiet = value;
+    }
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+            description = "terminal log level: ERROR, WARN, INFO (default), DEBUG or TRACE; wins over --quiet")
+    void logLevel(String name) {
+        Level l = TerminalLog.parse(name);
+        if (l == null) {
+            throw new ParameterException(spec.commandLine(), "--log-level: expected ERROR, WARN, INFO, DEBUG or TRACE,"
+                    + " got '" + name + "'");
+        }
+        logLevel = l;
+    }
+
+    /** The terminal level the options ask for. */
+    Level terminalLevel() {
+        return logLevel != null ? logLevel : quiet ? Level.WARN : Level.INFO;
+    }
 
     @Override
     public Integer call() {
@@ -107,10 +139,14 @@ public final class Main implements Callable<Integer> {
      */
     static CommandLine configure(CommandLine cl) {
         standardOptions(cl);
+        CommandGroups.install(cl);
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         return cl.setCaseInsensitiveEnumValuesAllowed(true)
                 // a command's run.log stays attached until its error (if any) is logged there
                 .setExecutionStrategy(parsed -> {
+                    if (cl.getCommand() instanceof Main main) {
+                        TerminalLog.set(main.terminalLevel()); // before any work logs
+                    }
                     int code = run.execute(parsed);
                     RunLogging.detachAll();
                     return code;
