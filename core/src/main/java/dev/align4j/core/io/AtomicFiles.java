@@ -1,8 +1,8 @@
 package dev.align4j.core.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,51 +11,75 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * Writes that are all-or-nothing: a reader (or a resumed run after a crash) sees either the old
  * file or the complete new one, never a half-written file. Recipe: write a sibling temp file,
  * fsync it, rename it over the target, fsync the parent folder so the rename itself is durable.
- * Committed files are rw-r--r-- on POSIX file systems, whatever the temp file was created with.
  */
 public final class AtomicFiles {
-
-    private static final Set<PosixFilePermission> COMMITTED =
-            PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFiles() {
     }
 
-    /** Atomically replaces {@code target} with {@code bytes}; creates parent folders. */
+    /**
+     * Atomically replaces {@code target} with {@code bytes}; creates parent folders. The file gets
+     * the permissions of any new file (0666 less the umask, 0644 usually), like the weights that
+     * stream through {@link #newOutputStream}: a temp file from {@code Files.createTempFile} would
+     * be 0600, and the rename would keep that.
+     */
     public static void write(Path target, byte[] bytes) {
         Path abs = target.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            Path tmp = tempSibling(abs);
             try {
-                shareable(tmp);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                    ch.force(true);
+                try (OutputStream out = newOutputStream(tmp)) {
+                    out.write(bytes);
                 }
+                fsync(tmp);
                 move(tmp, abs);
             } finally {
                 Files.deleteIfExists(tmp);
             }
             fsyncDir(abs.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A fresh hidden sibling name for a temp file of {@code target}: {@code .NAME.RANDOM.tmp}. */
+    public static Path tempSibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
+    }
+
+    /**
+     * A new file (created or truncated) to stream into, with default permissions; its bytes count
+     * against {@link #simulateDiskFull}. Finish with {@link #commit}.
+     */
+    public static OutputStream newOutputStream(Path file) throws IOException {
+        return DiskFullSeam.wrap(Files.newOutputStream(file));
+    }
+
+    /**
+     * Test seam: from now on, writes through this class fail with "No space left on device" once
+     * {@code bytes} more bytes have been written (a write that would cross the limit writes
+     * nothing). Closing the handle lifts it. One at a time, for the whole JVM.
+     */
+    public static DiskFull simulateDiskFull(long bytes) {
+        DiskFullSeam.arm(bytes);
+        return DiskFullSeam::disarm;
+    }
+
+    /** The handle of {@link #simulateDiskFull}. */
+    @FunctionalInterface
+    public interface DiskFull extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** {@link #write} of UTF-8 text. */
@@ -108,11 +132,10 @@ public final class AtomicFiles {
     public static void commit(Path tmp, Path target) {
         try {
             fsync(tmp);
-            shareable(tmp);
             move(tmp, target);
             fsyncDir(target.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + tmp + " to " + target, e);
+            throw new UncheckedIOException("cannot move " + tmp + " to " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -122,17 +145,6 @@ public final class AtomicFiles {
             ch.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fsync " + file, e);
-        }
-    }
-
-    /**
-     * Gives a file about to be committed the usual mode of written files, rw-r--r--, where the file
-     * system has POSIX permissions: temp files are created owner-only (0600), which would otherwise
-     * leave a model's config.json unreadable to others beside its 0644 weights.
-     */
-    private static void shareable(Path file) throws IOException {
-        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            Files.setPosixFilePermissions(file, COMMITTED);
         }
     }
 

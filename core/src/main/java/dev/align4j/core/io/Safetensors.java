@@ -252,7 +252,7 @@ public final class Safetensors {
         // pad the header with spaces to a multiple of 8 so the data is 8-byte aligned
         int padded = (json.length + 7) / 8 * 8;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(AtomicFiles.newOutputStream(tmp), 1 << 20)) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             out.write(json);
             for (int i = json.length; i < padded; i++) {
@@ -269,6 +269,7 @@ public final class Safetensors {
                 writeLittleEndian(out, data, type);
             }
         } catch (IOException e) {
+            AtomicFiles.deleteTree(tmp);
             throw new UserInputException(file + ": cannot write: " + e.getMessage(), e);
         }
         try {

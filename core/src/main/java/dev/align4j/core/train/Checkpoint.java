@@ -7,6 +7,8 @@ import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.io.Safetensors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +28,10 @@ import java.util.stream.Stream;
 /**
  * Checkpoint folders {@code <output_dir>/checkpoints/step-N/} holding {@code weights.safetensors}
  * (every model parameter by dotted name), {@code optimizer.safetensors} ({@link AdamW#stateDict()})
- * and {@code state.json} ({@link TrainState}). A folder is written under a temporary name and
- * renamed into place, so a folder named {@code step-N} with a state.json is always complete.
+ * and {@code state.json} ({@link TrainState}), then {@link CheckpointManifest} ({@code manifest.json}:
+ * each file's size and SHA-256) last. A folder is written under a temporary name and renamed into
+ * place; resuming from {@code latest} takes the newest folder whose manifest holds, skipping (with a
+ * warning) any with a missing manifest or a missing, truncated or changed file.
  */
 public final class Checkpoint {
 
@@ -35,6 +39,7 @@ public final class Checkpoint {
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "state.json";
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    private static final Logger LOG = LogManager.getLogger(Checkpoint.class);
 
     private Checkpoint() {
     }
@@ -61,17 +66,39 @@ public final class Checkpoint {
             if (extras != null) {
                 extras.accept(tmp);
             }
-            // state.json last: its presence marks a complete checkpoint even without the rename
             Json.write(tmp.resolve(STATE), state);
+            CheckpointManifest.write(tmp); // last: a folder with a valid manifest is complete
             AtomicFiles.replaceDir(tmp, fin);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(tmp);
-            throw new UncheckedIOException("cannot write checkpoint " + fin, e);
-        } catch (RuntimeException e) {
-            AtomicFiles.deleteTree(tmp);
-            throw e;
+            if (rootCause(e) instanceof IOException) {
+                throw saveFailed(checkpointsDir, fin, e);
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e); // not I/O: a bug
         }
         return fin;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /**
+     * A failed save (a full disk, most often) as a user error (exit 2) that says what to do; the
+     * half-written temporary folder is gone and earlier checkpoints were not touched.
+     */
+    private static UserInputException saveFailed(Path checkpointsDir, Path fin, Exception e) {
+        Throwable root = rootCause(e);
+        List<Path> earlier = list(checkpointsDir).stream().filter(p -> !p.equals(fin)).toList();
+        String kept = earlier.isEmpty() ? "there is no earlier checkpoint"
+                : "the earlier checkpoint " + earlier.get(earlier.size() - 1) + " is intact; free space and"
+                + " run the command again with --resume (or resume_from_checkpoint: latest)";
+        return new UserInputException("cannot save checkpoint " + fin + ": " + root.getMessage()
+                + "; nothing of it was kept and " + kept, e);
     }
 
     /**
@@ -118,10 +145,26 @@ public final class Checkpoint {
         }
     }
 
-    /** The newest complete checkpoint. */
+    /**
+     * The newest checkpoint whose {@link CheckpointManifest} holds. Newer folders that fail the check
+     * are skipped with a warning naming the problem. Folders without a manifest (older align4j) are
+     * skipped too: nothing tells a complete one from a damaged one; name one explicitly to use it.
+     */
     public static Optional<Path> latest(Path checkpointsDir) {
+        return Optional.ofNullable(newestGood(checkpointsDir, new ArrayList<>()));
+    }
+
+    private static Path newestGood(Path checkpointsDir, List<String> skipped) {
         List<Path> all = list(checkpointsDir);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            String problem = CheckpointManifest.problem(all.get(i));
+            if (problem == null) {
+                return all.get(i);
+            }
+            skipped.add(all.get(i).getFileName() + ": " + problem);
+            LOG.warn("skipping checkpoint {}: {}; trying the one before", all.get(i), problem);
+        }
+        return null;
     }
 
     /** Step number of a {@code step-N} folder, or -1 for any other name. */
@@ -136,13 +179,26 @@ public final class Checkpoint {
      */
     public static Path resolve(String spec, Path outputDir) {
         if (spec.equals("latest")) {
-            return latest(dir(outputDir)).orElseThrow(() -> new UserInputException(
-                    "resume_from_checkpoint: latest: no complete checkpoint in " + dir(outputDir)));
+            List<String> skipped = new ArrayList<>();
+            Path good = newestGood(dir(outputDir), skipped);
+            if (good == null) {
+                throw new UserInputException("resume_from_checkpoint: latest: no complete checkpoint in "
+                        + dir(outputDir) + (skipped.isEmpty() ? "" : " (skipped " + String.join("; ", skipped)
+                        + ")"));
+            }
+            return good;
         }
         Path p = Path.of(spec);
         if (!Files.isRegularFile(p.resolve(STATE)) || !Files.isRegularFile(p.resolve(WEIGHTS))) {
             throw new UserInputException("resume_from_checkpoint: " + spec
                     + ": not a checkpoint folder (needs " + STATE + " and " + WEIGHTS + ")");
+        }
+        String problem = CheckpointManifest.problem(p);
+        if (problem != null && Files.exists(p.resolve(CheckpointManifest.FILE))) {
+            throw new UserInputException("resume_from_checkpoint: " + spec + ": " + problem);
+        }
+        if (problem != null) {
+            LOG.warn("checkpoint {} has no {}; using it as asked, unchecked", p, CheckpointManifest.FILE);
         }
         return p;
     }

@@ -1,7 +1,6 @@
 package dev.align4j.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,10 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.stream.Stream;
 
 class AtomicFilesTest {
@@ -62,18 +57,37 @@ class AtomicFilesTest {
     }
 
     @Test
-    void committedFilesAreReadableByAllOnPosix() throws IOException {
-        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class));
-        Set<PosixFilePermission> shared = PosixFilePermissions.fromString("rw-r--r--");
-        Path written = dir.resolve("config.json");
-        AtomicFiles.writeString(written, "{}");
-        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(shared);
+    void committedFilesGetTheSamePermissionsAsAnyNewFile() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x"); // 0666 less the umask
+        Path atomic = dir.resolve("config.json");
+        AtomicFiles.writeString(atomic, "{}");
+        Path streamed = dir.resolve("model.safetensors");
+        Path tmp = AtomicFiles.tempSibling(streamed);
+        try (java.io.OutputStream o = AtomicFiles.newOutputStream(tmp)) {
+            o.write(1);
+        }
+        AtomicFiles.commit(tmp, streamed);
+        var want = Files.getPosixFilePermissions(plain);
+        assertThat(Files.getPosixFilePermissions(atomic)).isEqualTo(want);
+        assertThat(Files.getPosixFilePermissions(streamed)).isEqualTo(want);
+        // under the usual umask 022 that is 0644, where a createTempFile temp file would give 0600
+    }
 
-        Path tmp = dir.resolve("weights.tmp");
-        Files.writeString(tmp, "data");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Path committed = dir.resolve("weights.bin");
-        AtomicFiles.commit(tmp, committed);
-        assertThat(Files.getPosixFilePermissions(committed)).isEqualTo(shared);
+    @Test
+    void simulatedFullDiskFailsWritesAfterTheBudgetAndLeavesTheOldFile() throws IOException {
+        Path f = dir.resolve("state.json");
+        AtomicFiles.writeString(f, "old");
+        try (AtomicFiles.DiskFull full = AtomicFiles.simulateDiskFull(2)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.writeString(f, "new!"))
+                    .hasMessageContaining("No space left on device");
+        }
+        assertThat(Files.readString(f)).isEqualTo("old");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("state.json");
+        }
+        AtomicFiles.writeString(f, "new!"); // lifted
+        assertThat(Files.readString(f)).isEqualTo("new!");
     }
 }

@@ -46,6 +46,7 @@ class SmallPartsTest {
         Path d = Files.createDirectories(ckpts.resolve("step-" + step));
         Files.writeString(d.resolve(Checkpoint.STATE), "{}");
         Files.writeString(d.resolve(Checkpoint.WEIGHTS), "");
+        CheckpointManifest.write(d);
         return d;
     }
 
