@@ -1,5 +1,6 @@
 package dev.align4j.cli;
 
+import dev.align4j.core.Offline;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.Interrupts;
 import java.io.IOException;
@@ -76,6 +77,11 @@ public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LogManager.getLogger(Main.class);
 
+    static {
+        // before any command (and so DJL's Engine) loads: nothing is fetched at run time
+        Offline.force();
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -112,6 +118,10 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (Offline.problem() != null) {
+            System.err.println("error: " + Offline.problem());
+            System.exit(BAD_INPUT);
+        }
         Interrupts.install(STOP_GRACE);
         Interrupts.commandLine(System.getProperty("align4j.program", "align4j"), List.of(args));
         int code;
