@@ -17,6 +17,7 @@ import dev.align4j.rl.OnPolicyLoop;
 import dev.align4j.rl.OnPolicySamples;
 import dev.align4j.rl.PromptSet;
 import dev.align4j.rl.Reference;
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.RewardFuncs;
 
 import org.apache.logging.log4j.LogManager;
@@ -47,14 +48,14 @@ public final class OnlineRlRun extends RunLifecycle {
     private final PeftConfig peft;
     private final OnlineRlConfig cfg;
     private final ModelBundle policy;
-    private final RewardFuncs.Combined reward;
+    private final CombinedReward reward;
     private final PromptSet prompts;
     private final PromptSet samples;
     private String baseHash;
     private OnPolicyLoop.Outcome outcome;
 
     OnlineRlRun(TrainingArgs args, PeftConfig peft, OnlineRlConfig cfg, ModelBundle policy,
-            RewardFuncs.Combined reward, PromptSet prompts, PromptSet samples) {
+            CombinedReward reward, PromptSet prompts, PromptSet samples) {
         super(Path.of(args.outputDir()), cfg.iterations(prompts.size(), args.maxSteps(), args.numTrainEpochs()));
         this.args = args;
         this.peft = peft;

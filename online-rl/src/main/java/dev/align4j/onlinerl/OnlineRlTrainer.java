@@ -10,6 +10,7 @@ import dev.align4j.core.train.Devices;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.rl.PromptSet;
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.RewardFuncs;
 
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class OnlineRlTrainer {
         RunFiles.validate(args);
         Device device = Devices.resolve(args.device());
         ModelBundle policy = ModelBundle.load(policyDir, device, cfg.template());
-        RewardFuncs.Combined reward = null;
+        CombinedReward reward = null;
         try {
             int maxPrompt = policy.config().contextLength() - cfg.maxNewTokens();
             if (maxPrompt < 1) {

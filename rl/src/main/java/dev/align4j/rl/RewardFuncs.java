@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,10 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code regex:PATTERN}: 1 when the pattern is found in the response text, else 0;
  *   <li>{@code length[:MAX[:BUFFER]]}: DAPO's soft overlong punishment on L response tokens (EOS
  *       excluded): 0 for L &lt;= MAX - BUFFER, -(L - (MAX - BUFFER)) / BUFFER up to MAX, -1 above;
- *       MAX defaults to the context's max_new_tokens, BUFFER to MAX / 4.
+ *       MAX defaults to the context's max_new_tokens, BUFFER to MAX / 4;
+ *   <li>{@code gate:SPEC}: a gate on any other kind, e.g. {@code gate:sentiment-grammar}: where SPEC
+ *       scores {@code <= 0} the row's reward is the gate's weight (e.g. -1) instead of the sum of the
+ *       other functions; where it scores {@code > 0} the gate adds nothing ({@link CombinedReward}).
  * </ul>
  * Response text is the decoded response with trailing EOS ids dropped.
  */
@@ -47,7 +49,7 @@ public final class RewardFuncs {
 
     /** The kinds with the form of their argument, for messages. */
     public static final List<String> KINDS = List.of("reward-model:DIR", "sentiment", "sentiment-grammar", "exact-match", "numeric[:TOL]",
-            "regex:PATTERN", "length[:MAX[:BUFFER]]");
+            "regex:PATTERN", "length[:MAX[:BUFFER]]", "gate:SPEC");
 
     /** One parsed entry of reward_funcs. name() is the metric name (e.g. "sentiment", "exact_match", "reward_model", "regex", "length"). */
     public record Spec(String name, String kind, String arg) {
@@ -86,6 +88,13 @@ public final class RewardFuncs {
             case "numeric" -> tolerance(field, arg);
             case "regex" -> pattern(field, requireArg(field, kind, arg, "a pattern"));
             case "length" -> lengths(field, arg, 1);
+            case "gate" -> {
+                Spec inner = parse(requireArg(field, kind, arg, "the reward function it gates"), field);
+                if (inner.kind().equals("gate")) {
+                    throw bad(field, "a gate cannot hold another gate: '" + t + "'");
+                }
+                return new Spec("gate_" + inner.name(), kind, inner.kind() + (inner.arg() == null ? "" : ":" + inner.arg()));
+            }
             default -> throw bad(field, "unknown reward function '" + t + "'");
         }
         return new Spec(kind.replace('-', '_'), kind, arg);
@@ -104,8 +113,9 @@ public final class RewardFuncs {
         for (int i = 0; i < specs.size(); i++) {
             String field = "reward_funcs[" + i + "]";
             Spec s = parse(specs.get(i), field);
-            if (s.kind().equals("reward-model")) {
-                Path dir = Path.of(s.arg());
+            Spec gated = s.kind().equals("gate") ? parse(s.arg(), field) : s;
+            if (gated.kind().equals("reward-model")) {
+                Path dir = Path.of(gated.arg());
                 if (!Files.isDirectory(dir)) {
                     throw new UserInputException(field + ": " + specs.get(i) + ": folder not found: " + dir);
                 }
@@ -126,22 +136,24 @@ public final class RewardFuncs {
     }
 
     /** Loads every function (reward model folders on ctx.device()); weights null = all 1.0. */
-    public static Combined load(List<String> specs, List<Double> weights, Context ctx) {
+    public static CombinedReward load(List<String> specs, List<Double> weights, Context ctx) {
         List<Spec> parsed = validate(specs, weights);
         List<String> names = uniqueNames(parsed);
-        List<Component> parts = new ArrayList<>();
+        List<CombinedReward.Component> parts = new ArrayList<>();
         List<RewardBundle> opened = new ArrayList<>();
         try {
             for (int i = 0; i < parsed.size(); i++) {
                 String field = "reward_funcs[" + i + "]: " + specs.get(i);
-                RewardFunction f = function(parsed.get(i), field, ctx, opened);
-                parts.add(new Component(names.get(i), weights == null ? 1.0 : weights.get(i), f));
+                Spec s = parsed.get(i);
+                boolean gate = s.kind().equals("gate");
+                RewardFunction f = function(gate ? parse(s.arg(), field) : s, field, ctx, opened);
+                parts.add(new CombinedReward.Component(names.get(i), weights == null ? 1.0 : weights.get(i), f, gate));
             }
         } catch (RuntimeException e) {
             opened.forEach(RewardBundle::close);
             throw e;
         }
-        return new Combined(parts, opened);
+        return new CombinedReward(parts, opened);
     }
 
     /** Metric names in order; a repeated name gets {@code _2}, {@code _3}, ... */
@@ -302,64 +314,5 @@ public final class RewardFuncs {
 
     private static UserInputException bad(String field, String what) {
         return new UserInputException(field + ": " + what + " (valid kinds: " + String.join(", ", KINDS) + ")");
-    }
-
-    private record Component(String name, double weight, RewardFunction function) {
-    }
-
-    /** The weighted sum; also keeps each component's raw scores of the last call for metrics. Closes the reward models it loaded. */
-    public static final class Combined implements RewardFunction, AutoCloseable {
-
-        private final List<Component> parts;
-        private final List<RewardBundle> owned;
-        private Map<String, float[]> last = Map.of();
-
-        private Combined(List<Component> parts, List<RewardBundle> owned) {
-            this.parts = List.copyOf(parts);
-            this.owned = List.copyOf(owned);
-        }
-
-        /** {@code sum_k w_k * f_k(in)}, summed in double. */
-        @Override
-        public float[] score(RewardInput in) {
-            double[] sum = new double[in.size()];
-            Map<String, float[]> raw = new LinkedHashMap<>();
-            for (Component c : parts) {
-                float[] s = c.function().score(in);
-                if (s.length != in.size()) {
-                    throw new IllegalStateException(c.name() + " gave " + s.length + " scores for " + in.size() + " rows");
-                }
-                raw.put(c.name(), s.clone());
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += c.weight() * s[i];
-                }
-            }
-            last = Collections.unmodifiableMap(raw);
-            float[] out = new float[sum.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) sum[i];
-            }
-            return out;
-        }
-
-        /** Unique metric names in spec order; a repeated name gets {@code _2}, {@code _3}. */
-        public List<String> names() {
-            return parts.stream().map(Component::name).toList();
-        }
-
-        /** The weights in spec order. */
-        public List<Double> weights() {
-            return parts.stream().map(Component::weight).toList();
-        }
-
-        /** Name to raw (unweighted) scores of the last {@link #score} call; empty before the first. */
-        public Map<String, float[]> lastComponents() {
-            return last;
-        }
-
-        @Override
-        public void close() {
-            owned.forEach(RewardBundle::close);
-        }
     }
 }

@@ -49,7 +49,7 @@ class RewardFuncsTest {
     }
 
     private static float[] score(String spec, RewardInput in) {
-        try (RewardFuncs.Combined c = RewardFuncs.load(List.of(spec), null, CTX)) {
+        try (CombinedReward c = RewardFuncs.load(List.of(spec), null, CTX)) {
             return c.score(in);
         }
     }
@@ -139,7 +139,7 @@ class RewardFuncsTest {
     @Test
     void weightedSumKeepsRawComponentsAndUniqueNames() {
         RewardInput in = rows(List.of("19", "20 x"), List.of("19", "19"));
-        try (RewardFuncs.Combined c = RewardFuncs.load(List.of("exact-match", "regex:x", "exact-match", "numeric:1"),
+        try (CombinedReward c = RewardFuncs.load(List.of("exact-match", "regex:x", "exact-match", "numeric:1"),
                 List.of(2.0, -0.5, 1.0, 0.25), CTX)) {
             assertThat(c.names()).containsExactly("exact_match", "regex", "exact_match_2", "numeric");
             assertThat(c.lastComponents()).isEmpty();
@@ -148,6 +148,31 @@ class RewardFuncsTest {
             assertThat(c.lastComponents().keySet()).containsExactly("exact_match", "regex", "exact_match_2", "numeric");
             assertThat(c.lastComponents().get("regex")).containsExactly(0f, 1f);
             assertThat(c.lastComponents().get("numeric")).containsExactly(1f, 1f);
+        }
+    }
+
+    @Test
+    void gatesReplaceTheSumWithTheirWeightWhereTheyFailAndAddNothingElsewhere() {
+        RewardInput in = rows(List.of("19 x", "19", "20 x", "20"), List.of("19", "19", "19", "19"));
+        try (CombinedReward c = RewardFuncs.load(List.of("exact-match", "gate:regex:x", "numeric:1", "gate:exact-match"),
+                List.of(2.0, -1.0, 0.5, -3.0), CTX)) {
+            assertThat(c.names()).containsExactly("exact_match", "gate_regex", "numeric", "gate_exact_match");
+            // "19 x": exact 0, regex 1, numeric 1 -> sum 0.5, gate exact fails -> -3
+            // "19": exact 1, regex 0 -> gate regex fails (-1), gate exact passes -> -1
+            // "20 x": exact 0, numeric 1 (|20-19| <= 1) -> 0.5, gate exact fails -> -3
+            // "20": regex and exact fail -> min(-1, -3) = -3
+            assertThat(c.score(in)).containsExactly(-3f, -1f, -3f, -3f);
+            assertThat(c.lastComponents().get("gate_regex")).containsExactly(1f, 0f, 1f, 0f);
+        }
+        try (CombinedReward c = RewardFuncs.load(List.of("numeric:1", "gate:regex:x"), List.of(2.0, -1.0), CTX)) {
+            // passing rows keep 2 * numeric plus the base; failing rows get -1 whatever the base
+            assertThat(c.score(in, new float[] {0.25f, 5f, -0.5f, 1f})).containsExactly(2.25f, -1f, 1.5f, -1f);
+        }
+        assertThat(RewardFuncs.parse("gate:reward-model:out/rm", "f")).isEqualTo(
+                new RewardFuncs.Spec("gate_reward_model", "gate", "reward-model:out/rm"));
+        for (String bad : List.of("gate", "gate:", "gate:gate:regex:x", "gate:bleu")) {
+            assertThatThrownBy(() -> RewardFuncs.parse(bad, "reward_funcs[0]")).as(bad)
+                    .isInstanceOf(UserInputException.class).hasMessageStartingWith("reward_funcs[0]: ");
         }
     }
 
@@ -198,7 +223,7 @@ class RewardFuncsTest {
             rm.setStats(new RewardStats(10, 2, 4, "test"));
             rm.save(dir, Map.of("max_length", 48, "max_prompt_length", 24), Map.of("seed", 5));
         }
-        try (RewardFuncs.Combined c = RewardFuncs.load(List.of("reward-model:" + dir), List.of(2.0), CTX)) {
+        try (CombinedReward c = RewardFuncs.load(List.of("reward-model:" + dir), List.of(2.0), CTX)) {
             assertThat(c.names()).containsExactly("reward_model");
             float[] s = c.score(in);
             // raw score (reward_stats.json is not applied), times the weight
