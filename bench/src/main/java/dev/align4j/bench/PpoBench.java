@@ -52,7 +52,7 @@ final class PpoBench {
         int promptLen = Math.min(32, cfg.contextLength() / 3);
         int newTokens = Math.min(32, cfg.contextLength() - promptLen);
         PpoConfig ppo = new PpoConfig(null, null, null, null, batch, batch, 1, newTokens, 1.0, null, null, 0.05,
-                null, null, null, null, null, null, null, null, false, null, null, null, null, null, 0);
+                null, null, null, null, null, null, null, null, false, null, null, null, null, null, 0, null, null);
         try (NDManager m = NDManager.newBaseManager(device)) {
             CausalLM policy = model(cfg, m, 0);
             CausalLM ref = model(cfg, m, 0);

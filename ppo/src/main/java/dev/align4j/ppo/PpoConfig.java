@@ -51,6 +51,11 @@ import dev.align4j.rl.OnPolicyLoop;
  *     update see the same function (TRL disables dropout in PPO; default true)
  * @param samplePrompts prompts for {@code samples.jsonl}; default: the prompts file
  * @param sampleN prompts sampled for {@code samples.jsonl} (default 16; 0 writes none)
+ * @param rewardFuncs reward functions added to the reward model's (normalised) score, in rl's
+ *     {@code RewardFuncs} specs (e.g. {@code [sentiment-grammar]} or a gate
+ *     {@code ["gate:sentiment-grammar"]}); gates act on the total, reward model included. Default none
+ * @param rewardWeights one weight per reward function (a gate's weight is the score of a row that
+ *     fails it); default all 1.0
  */
 public record PpoConfig(
         @JsonProperty("policy") String policy,
@@ -79,7 +84,9 @@ public record PpoConfig(
         @JsonProperty("total_episodes") Long totalEpisodes,
         @JsonProperty("disable_dropout") Boolean disableDropout,
         @JsonProperty("sample_prompts") String samplePrompts,
-        @JsonProperty("sample_n") Integer sampleN) {
+        @JsonProperty("sample_n") Integer sampleN,
+        @JsonProperty("reward_funcs") java.util.List<String> rewardFuncs,
+        @JsonProperty("reward_weights") java.util.List<Double> rewardWeights) {
 
     public PpoConfig {
         rolloutBatchSize = rolloutBatchSize == null ? 64 : rolloutBatchSize;
@@ -100,6 +107,10 @@ public record PpoConfig(
         normalizeReward = normalizeReward == null ? Boolean.TRUE : normalizeReward;
         disableDropout = disableDropout == null ? Boolean.TRUE : disableDropout;
         sampleN = sampleN == null ? 16 : sampleN;
+        rewardFuncs = rewardFuncs == null || rewardFuncs.isEmpty() ? null : java.util.List.copyOf(rewardFuncs);
+        if (rewardWeights != null && rewardFuncs == null) {
+            throw bad("reward_weights", rewardWeights, "needs reward_funcs to weigh");
+        }
 
         atLeast("rollout_batch_size", rolloutBatchSize, 1);
         if (miniBatchSize < 1 || miniBatchSize > rolloutBatchSize) {
@@ -141,13 +152,13 @@ public record PpoConfig(
     /** Every default; policy, reward_model and prompts unset (the trainer requires them). */
     public static PpoConfig defaults() {
         return new PpoConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Every default for the three required paths. */
     public static PpoConfig of(String policy, String rewardModel, String prompts) {
         return new PpoConfig(policy, rewardModel, prompts, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**

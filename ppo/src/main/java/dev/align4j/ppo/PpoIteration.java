@@ -15,9 +15,11 @@ import dev.align4j.core.train.LrSchedule;
 import dev.align4j.core.train.OptimizerStep;
 import dev.align4j.datasets.bundle.RewardStats;
 import dev.align4j.rl.AdvantageEstimator;
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.Forward;
 import dev.align4j.rl.KlEstimator;
 import dev.align4j.rl.PolicyLoss;
+import dev.align4j.rl.RewardInput;
 import dev.align4j.rl.Rollout;
 import dev.align4j.rl.Rollouts;
 import dev.align4j.rl.Whitening;
@@ -57,6 +59,7 @@ public final class PpoIteration implements AutoCloseable {
     private final int forwardBatch;
     private final int eosId;
     private final RewardStats stats;
+    private final CombinedReward extra;
     private final KlController kl;
 
     private PpoIteration(Builder b) {
@@ -70,6 +73,7 @@ public final class PpoIteration implements AutoCloseable {
         this.forwardBatch = b.forwardBatch;
         this.eosId = b.eosId;
         this.stats = b.stats;
+        this.extra = b.extra;
         this.kl = KlController.of(cfg);
     }
 
@@ -161,7 +165,14 @@ public final class PpoIteration implements AutoCloseable {
         int b = r.size();
         r.scores = new float[b];
         for (int i = 0; i < b; i++) {
-            double s = stats == null ? r.rawScores[i] : stats.normalize(r.rawScores[i]);
+            r.scores[i] = (float) (stats == null ? r.rawScores[i] : stats.normalize(r.rawScores[i]));
+        }
+        if (extra != null) {
+            r.scores = extra.score(RewardInput.of(Arrays.asList(r.prompts), Arrays.asList(r.responses)), r.scores);
+            extra.lastComponents().forEach((name, v) -> m.put("rewards/" + name + "/mean", mean(v)));
+        }
+        for (int i = 0; i < b; i++) {
+            double s = r.scores[i];
             if (cfg.missingEosPenalty() != null && !r.eos[i]) {
                 s -= cfg.missingEosPenalty();
             }
@@ -327,6 +338,7 @@ public final class PpoIteration implements AutoCloseable {
         private int forwardBatch = 8;
         private int eosId = -1;
         private RewardStats stats;
+        private CombinedReward extra;
         private Double fp16InitialScale;
 
         private Builder(PpoConfig cfg, PpoModels models) {
@@ -351,6 +363,9 @@ public final class PpoIteration implements AutoCloseable {
 
         /** Reward normalisation, or null to use raw scores. */
         public Builder optRewardStats(RewardStats v) { stats = v; return this; }
+
+        /** Reward functions added to the normalised score (gates act on the total), or null for none. */
+        public Builder optExtraReward(CombinedReward v) { extra = v; return this; }
 
         /**
          * fp16 mixed precision for the updates (float16 copies of policy and critic, float32 masters,

@@ -22,6 +22,7 @@ import dev.align4j.core.gen.SamplingParams;
 import dev.align4j.rl.OnPolicyLoop;
 import dev.align4j.rl.OnPolicySamples;
 import dev.align4j.rl.Reference;
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.RewardFunction;
 
 import org.apache.logging.log4j.LogManager;
@@ -63,8 +64,11 @@ public final class PpoRun extends RunLifecycle {
     record KlState(@JsonProperty("kl_coef") double klCoef) {
     }
 
-    /** The models prepare loaded: the policy, the frozen reward model and the critic's copy of it. */
-    record Models(ModelBundle policy, RewardBundle reward, RewardBundle critic) {
+    /**
+     * The models prepare loaded: the policy, the frozen reward model, the critic's copy of it, and
+     * the reward functions of {@code reward_funcs} (null when none).
+     */
+    record Models(ModelBundle policy, RewardBundle reward, RewardBundle critic, CombinedReward extra) {
     }
 
     private final TrainingArgs args;
@@ -131,7 +135,7 @@ public final class PpoRun extends RunLifecycle {
             try (PpoIteration it = PpoIteration.builder(cfg, models).optAdam(args.adamConfig())
                     .optSchedule(args.schedule(optimizerSteps)).optMaxGradNorm(args.maxGradNorm())
                     .optMicroBatch(args.perDeviceTrainBatchSize()).optForwardBatch(args.perDeviceEvalBatchSize())
-                    .optEosId(m.policy().tokenizer().eosId()).optRewardStats(stats)
+                    .optEosId(m.policy().tokenizer().eosId()).optRewardStats(stats).optExtraReward(m.extra())
                     .optFp16(args.fp16() ? args.fp16InitialScale() : null).build()) {
                 OnPolicyLoop.Setup setup = new OnPolicyLoop.Setup(args, ConfigLoader.toTree(args, peft, cfg), prompts,
                         cfg.rolloutBatchSize(), iterations, weights(), it.trainable(), "score",
@@ -248,6 +252,9 @@ public final class PpoRun extends RunLifecycle {
                 m.reward().close();
             } finally {
                 m.critic().close();
+                if (m.extra() != null) {
+                    m.extra().close();
+                }
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.align4j.ppo;
 
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.PromptSet;
+import dev.align4j.rl.RewardFuncs;
 import ai.djl.Device;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.hf.ModelFolder;
@@ -42,6 +44,9 @@ public final class PpoTrainer {
                     + "set mini_batch_size (sequences per step) and per_device_train_batch_size (sequences per "
                     + "forward) instead, got " + args.gradientAccumulationSteps());
         }
+        if (cfg.rewardFuncs() != null) {
+            RewardFuncs.validate(cfg.rewardFuncs(), cfg.rewardWeights());
+        }
         Path policyDir = Path.of(cfg.policy());
         Path rewardDir = Path.of(cfg.rewardModel());
         ModelFolder.detect(policyDir);
@@ -50,6 +55,7 @@ public final class PpoTrainer {
         ModelBundle policy = ModelBundle.load(policyDir, device, cfg.template());
         RewardBundle reward = null;
         RewardBundle critic = null;
+        CombinedReward extra = null;
         try {
             reward = RewardBundle.load(rewardDir, device);
             critic = RewardBundle.load(rewardDir, device);
@@ -68,7 +74,12 @@ public final class PpoTrainer {
                             + RewardBundle.STATS + "; set normalize_reward: false to use raw scores");
                 }
             }
-            return new PpoRun(args, peft, cfg, new PpoRun.Models(policy, reward, critic), prompts, samples, stats);
+            if (cfg.rewardFuncs() != null) {
+                extra = RewardFuncs.load(cfg.rewardFuncs(), cfg.rewardWeights(), new RewardFuncs.Context(
+                        policy.tokenizer(), device, args.perDeviceEvalBatchSize(), cfg.maxNewTokens()));
+            }
+            return new PpoRun(args, peft, cfg, new PpoRun.Models(policy, reward, critic, extra), prompts, samples,
+                    stats);
         } catch (RuntimeException e) {
             policy.close();
             if (reward != null) {
@@ -76,6 +87,9 @@ public final class PpoTrainer {
             }
             if (critic != null) {
                 critic.close();
+            }
+            if (extra != null) {
+                extra.close();
             }
             throw e;
         }

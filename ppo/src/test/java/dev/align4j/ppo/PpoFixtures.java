@@ -80,7 +80,7 @@ final class PpoFixtures {
     static PpoConfig config(Path policy, Path rm, Path prompts, int iterations) {
         return new PpoConfig(policy.toString(), rm.toString(), prompts.toString(), null, 8, 4, 2, 6, null, null,
                 null, 0.05, null, null, null, null, null, null, null, null, null, null, iterations, null, null,
-                null, 4);
+                null, 4, null, null);
     }
 
     static TrainingArgs.Builder args(Path out) {

@@ -10,7 +10,9 @@ import dev.align4j.core.peft.Peft;
 import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.peft.PeftMethod;
 import dev.align4j.core.train.AdamW;
+import dev.align4j.rl.CombinedReward;
 import dev.align4j.rl.Reference;
+import dev.align4j.rl.RewardFuncs;
 import dev.align4j.rl.RewardFunction;
 import dev.align4j.core.train.LrSchedule;
 import dev.align4j.core.train.SchedulerType;
@@ -50,7 +52,7 @@ class PpoIterationTest {
 
     private static PpoConfig config(double klCoef, int epochs) {
         return new PpoConfig(null, null, null, null, 16, 8, epochs, 6, null, null, null, klCoef, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static PpoIteration iteration(PpoConfig cfg, CausalLM policy, Map<String, Parameter> trainable,
@@ -108,6 +110,39 @@ class PpoIterationTest {
             assertChanged(refBefore, ref.namedParameters(), false);
             assertChanged(rmBefore, rmBackbone.namedParameters(), false);
         }
+    }
+
+    @Test
+    void rewardFuncsAddToTheScoreAndAFailedGateReplacesIt() {
+        // responses have 1..6 tokens (no EOS, eos id -1): length:1:1 gives 0 for one token, else -1;
+        // gate:length:100:1 scores 0 for every row (<= 99 tokens), so it fails everywhere
+        RewardFuncs.Context ctx = new RewardFuncs.Context(new dev.align4j.core.tokenizer.ByteTokenizer(),
+                ai.djl.Device.cpu(), 8, 6);
+        double[][] got = new double[3][];
+        String[][] specs = {{}, {"length:1:1"}, {"length:1:1", "gate:length:100:1"}};
+        for (int k = 0; k < specs.length; k++) {
+            try (NDManager m = NDManager.newBaseManager();
+                    CombinedReward extra = specs[k].length == 0 ? null : RewardFuncs.load(List.of(specs[k]),
+                            specs[k].length == 1 ? List.of(0.5) : List.of(0.5, -3.0), ctx)) {
+                CausalLM policy = PpoFixtures.model(TINY, m, 1);
+                CausalLM ref = PpoFixtures.model(TINY, m, 1);
+                ref.namedParameters().values().forEach(p -> p.freeze(true));
+                Map<String, Parameter> trainable = Peft.apply(policy, PeftConfig.of(PeftMethod.FULL), m);
+                try (PpoIteration it = PpoIteration.builder(config(0.05, 1), new PpoModels(policy, trainable,
+                        Reference.of(ref), COUNT_3, PpoFixtures.critic(TINY, m, 3))).optMicroBatch(4).optForwardBatch(8)
+                        .optEosId(-1).optExtraReward(extra).build()) {
+                    Map<String, Double> mm = it.run(prompts(16, 4), 9, 0).metrics();
+                    got[k] = new double[] {mm.get("score"), mm.get("score_normalized"),
+                        mm.getOrDefault("rewards/length/mean", Double.NaN)};
+                }
+            }
+        }
+        // same seeds, same rollouts: the raw score is the same in all three
+        assertThat(got[1][0]).isEqualTo(got[0][0]);
+        assertThat(got[0][1]).isEqualTo(got[0][0]); // no stats, no extra: the raw score
+        assertThat(got[1][2]).isLessThan(0).isGreaterThanOrEqualTo(-1);
+        assertThat(got[1][1]).isCloseTo(got[0][0] + 0.5 * got[1][2], org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(got[2][1]).isEqualTo(-3.0); // every row failed the gate
     }
 
     private static void assertChanged(Map<String, float[]> before, Map<String, Parameter> now, boolean changed) {
