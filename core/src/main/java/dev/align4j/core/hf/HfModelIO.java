@@ -51,9 +51,11 @@ public final class HfModelIO {
 
     /** Reads {@code config.json} and the weights of {@code dir} into a float32 model on {@code manager}. */
     public static CausalLM load(Path dir, NDManager manager) {
-        ModelConfig cfg = HfConfig.read(dir.resolve(HfConfig.FILE));
+        HfJson json = HfJson.read(dir.resolve(HfConfig.FILE));
+        ModelConfig cfg = HfConfig.read(json);
         TensorStore store = TensorStore.open(dir);
         String prefix = store.contains("transformer.wte.weight") ? "transformer." : "";
+        checkTying(json, cfg, store, prefix);
         CausalLM model = new CausalLM(cfg);
         model.initialize(manager, DataType.FLOAT32);
         Set<String> used = new HashSet<>();
@@ -96,6 +98,53 @@ public final class HfModelIO {
         LOG.info("loaded {} model (d={}, layers={}, vocab={}) from {}", cfg.architecture(),
                 cfg.dModel(), cfg.nLayers(), cfg.vocabSize(), dir);
         return model;
+    }
+
+    /**
+     * Refuses weights that contradict {@code tie_word_embeddings}: tied, but the file holds an
+     * {@code lm_head.weight} that differs from the embedding (loading would silently drop the trained
+     * output layer); untied, but there is no {@code lm_head.weight} (transformers would start it
+     * from random values). An untied config whose lm_head equals the embedding loads as two copies.
+     */
+    static void checkTying(HfJson json, ModelConfig cfg, TensorStore store, String prefix) {
+        String head = "lm_head.weight";
+        String key = "tie_word_embeddings";
+        String said = key + " is " + cfg.tieWordEmbeddings()
+                + (json.root().has(key) ? "" : " (the default for this architecture)");
+        if (!cfg.tieWordEmbeddings()) {
+            if (!store.contains(head)) {
+                throw json.error(key, said + ", but " + store.description() + " has no " + head
+                        + "; set " + key + " to true if the output layer shares the embedding");
+            }
+            return;
+        }
+        if (!store.contains(head)) {
+            return;
+        }
+        String embedding = HfNames.source(cfg, "embed_tokens.weight", prefix).hfName();
+        String differs = null;
+        if (!store.contains(embedding)) {
+            return; // reported as a missing tensor by load
+        }
+        Shape a = store.info(head).shape();
+        Shape b = store.info(embedding).shape();
+        if (!a.equals(b)) {
+            differs = "has shape " + a + " while " + embedding + " has " + b;
+        } else {
+            float[] x = store.readFloats(head);
+            float[] y = store.readFloats(embedding);
+            for (int i = 0; i < x.length && differs == null; i++) {
+                if (Float.compare(x[i], y[i]) != 0) {
+                    differs = "differs from " + embedding + " (element " + i + ": " + x[i]
+                            + " vs " + y[i] + ")";
+                }
+            }
+        }
+        if (differs != null) {
+            throw json.error(key, said + ", but " + store.description() + " holds a distinct "
+                    + head + " that " + differs + "; set " + key + " to false to load it as its"
+                    + " own output layer");
+        }
     }
 
     /**
