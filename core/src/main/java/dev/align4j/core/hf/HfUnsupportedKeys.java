@@ -26,7 +26,22 @@ final class HfUnsupportedKeys {
             new Rule("final_logit_softcapping", JsonNode::isNull, "null (no soft-capping)"),
             new Rule("partial_rotary_factor", n -> n.isNumber() && n.asDouble() == 1.0,
                     "1.0 (rotary embedding on the whole head)"),
-            new Rule("sliding_window", JsonNode::isNull, "null (full attention)"));
+            new Rule("sliding_window", JsonNode::isNull, "null (full attention)"),
+            // newer configs list each layer's attention; align4j's layers all attend in full
+            new Rule("layer_types", HfUnsupportedKeys::allFullAttention,
+                    "\"full_attention\" in every layer"));
+
+    private static boolean allFullAttention(JsonNode n) {
+        if (!n.isArray()) {
+            return false;
+        }
+        for (JsonNode t : n) {
+            if (!t.asText().equals("full_attention")) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The blocks that may hold RoPE settings: v4's {@code rope_scaling}, v5's {@code rope_parameters}. */
     private static final List<String> ROPE_BLOCKS = List.of("rope_scaling", "rope_parameters");

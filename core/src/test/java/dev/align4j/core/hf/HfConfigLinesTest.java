@@ -148,6 +148,10 @@ class HfConfigLinesTest {
                 "\"tie_word_embeddings\"", "tie_word_embeddings", "true or false");
         assertRefusedAt(V5.replace("\"use_cache\": true", "\"sliding_window\": 4096"),
                 "\"sliding_window\"", "sliding_window", "4096");
+        String layers = V5.replace("\"use_cache\": true", "\"layer_types\": [\"full_attention\", \"full_attention\"]");
+        assertThat(HfConfig.read(write(layers)).nLayers()).isEqualTo(2);
+        assertRefusedAt(layers.replace("\"full_attention\"]", "\"sliding_attention\"]"), "\"layer_types\"",
+                "layer_types", "sliding_attention");
         assertRefusedAt(V4.replace("\"rope_theta\": 500000.0", "\"rope_theta\": -1"),
                 "\"rope_theta\"", "rope_theta", "positive");
         assertRefusedAt(V4.replace("LlamaForCausalLM", "MistralForCausalLM"),
