@@ -73,6 +73,9 @@ public final class HfModelIO {
                         + " has shape " + got + " but " + HfConfig.FILE + " implies " + want);
             }
             float[] data = store.readFloats(hfName);
+            if (cfg.tieWordEmbeddings() && store.contains(HEAD) && hfName.equals(embeddingName(cfg, prefix))) {
+                checkTiedHead(json, cfg, store, hfName, data);
+            }
             Source s = members.get(0).source;
             if (s.transpose()) {
                 data = transpose(data, (int) got.get(0), (int) got.get(1));
@@ -100,51 +103,63 @@ public final class HfModelIO {
         return model;
     }
 
+    private static final String HEAD = "lm_head.weight";
+    private static final String TIE = "tie_word_embeddings";
+
     /**
-     * Refuses weights that contradict {@code tie_word_embeddings}: tied, but the file holds an
-     * {@code lm_head.weight} that differs from the embedding (loading would silently drop the trained
-     * output layer); untied, but there is no {@code lm_head.weight} (transformers would start it
-     * from random values). An untied config whose lm_head equals the embedding loads as two copies.
+     * Refuses weights that contradict {@code tie_word_embeddings}, before any tensor is read: untied
+     * but there is no {@code lm_head.weight} (transformers would start it from random values); tied
+     * but the file holds an {@code lm_head.weight} of another shape than the embedding. Its values
+     * are compared by {@link #checkTiedHead} once the embedding is read. An untied config whose
+     * lm_head equals the embedding loads as two copies.
      */
     static void checkTying(HfJson json, ModelConfig cfg, TensorStore store, String prefix) {
-        String head = "lm_head.weight";
-        String key = "tie_word_embeddings";
-        String said = key + " is " + cfg.tieWordEmbeddings()
-                + (json.root().has(key) ? "" : " (the default for this architecture)");
         if (!cfg.tieWordEmbeddings()) {
-            if (!store.contains(head)) {
-                throw json.error(key, said + ", but " + store.description() + " has no " + head
-                        + "; set " + key + " to true if the output layer shares the embedding");
+            if (!store.contains(HEAD)) {
+                throw json.error(TIE, tieSaid(json, cfg) + ", but " + store.description() + " has no "
+                        + HEAD + "; set " + TIE + " to true if the output layer shares the embedding");
             }
             return;
         }
-        if (!store.contains(head)) {
-            return;
-        }
-        String embedding = HfNames.source(cfg, "embed_tokens.weight", prefix).hfName();
-        String differs = null;
-        if (!store.contains(embedding)) {
-            return; // reported as a missing tensor by load
-        }
-        Shape a = store.info(head).shape();
-        Shape b = store.info(embedding).shape();
-        if (!a.equals(b)) {
-            differs = "has shape " + a + " while " + embedding + " has " + b;
-        } else {
-            float[] x = store.readFloats(head);
-            float[] y = store.readFloats(embedding);
-            for (int i = 0; i < x.length && differs == null; i++) {
-                if (Float.compare(x[i], y[i]) != 0) {
-                    differs = "differs from " + embedding + " (element " + i + ": " + x[i]
-                            + " vs " + y[i] + ")";
-                }
+        String embedding = embeddingName(cfg, prefix);
+        if (store.contains(HEAD) && store.contains(embedding)) {
+            Shape a = store.info(HEAD).shape();
+            Shape b = store.info(embedding).shape();
+            if (!a.equals(b)) {
+                throw tiedButDistinct(json, cfg, store, "has shape " + a + " while " + embedding
+                        + " has " + b);
             }
         }
-        if (differs != null) {
-            throw json.error(key, said + ", but " + store.description() + " holds a distinct "
-                    + head + " that " + differs + "; set " + key + " to false to load it as its"
-                    + " own output layer");
+    }
+
+    /**
+     * Tied config: refuses a stored {@code lm_head.weight} whose values differ from the embedding
+     * {@code embedding} just read (loading would silently drop the trained output layer).
+     */
+    private static void checkTiedHead(HfJson json, ModelConfig cfg, TensorStore store, String name,
+            float[] embedding) {
+        float[] head = store.readFloats(HEAD);
+        for (int i = 0; i < head.length; i++) {
+            if (Float.compare(head[i], embedding[i]) != 0) {
+                throw tiedButDistinct(json, cfg, store, "differs from " + name + " (element " + i
+                        + ": " + head[i] + " vs " + embedding[i] + ")");
+            }
         }
+    }
+
+    private static String embeddingName(ModelConfig cfg, String prefix) {
+        return HfNames.source(cfg, "embed_tokens.weight", prefix).hfName();
+    }
+
+    private static String tieSaid(HfJson json, ModelConfig cfg) {
+        return TIE + " is " + cfg.tieWordEmbeddings()
+                + (json.root().has(TIE) ? "" : " (the default for this architecture)");
+    }
+
+    private static UserInputException tiedButDistinct(HfJson json, ModelConfig cfg, TensorStore store,
+            String how) {
+        return json.error(TIE, tieSaid(json, cfg) + ", but " + store.description() + " holds a distinct "
+                + HEAD + " that " + how + "; set " + TIE + " to false to load it as its own output layer");
     }
 
     /**
