@@ -157,14 +157,20 @@ public final class Child {
         return process.isAlive();
     }
 
-    /** {@code kill -9}: the JVM gets no chance to react. */
+    /**
+     * {@code kill -9}: the JVM gets no chance to react. Sent through the {@link ProcessHandle}:
+     * {@link Process#destroyForcibly()} would also close our end of the child's output.
+     */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
-    /** SIGTERM on Linux ({@link Process#destroy()}): the CLI's signal handler decides what happens. */
+    /**
+     * SIGTERM (on Linux, what {@link Process#destroy()} sends; sent through the {@link ProcessHandle},
+     * which leaves the child's output open to read): the CLI's signal handler decides what happens.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /**
