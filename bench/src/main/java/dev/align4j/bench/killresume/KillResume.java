@@ -154,7 +154,7 @@ public final class KillResume {
                     resume = true;
                     continue;
                 }
-                events.add("finished before the kill after step " + k.step() + " +" + delay + " ms");
+                events.add("ended before the kill planned after step " + k.step() + " +" + delay + " ms");
                 kills = plan.size();
             }
             int code = c.await(RUN_TIMEOUT);
