@@ -139,35 +139,35 @@ public final class KillResume {
         int runs = 0;
         int kills = 0;
         while (true) {
-            if (runs > plan.size() + 2) {
+            if (runs > 2 * plan.size() + 2) {
                 throw new IllegalStateException(method.label() + " trial " + seed + " did not finish: " + events);
             }
             List<String> args = method.args(fixtures, out, resume);
             Child c = Child.start(launcher, args, out.resolveSibling(out.getFileName() + "-run" + runs + ".log"));
             runs++;
-            if (kills < plan.size()) {
-                Kill k = plan.get(kills);
-                long delay = Math.round(k.fraction() * 2 * base.stepMillis());
-                if (killAt(c, k.step(), delay)) {
-                    kills++;
-                    events.add("killed after step " + k.step() + " +" + delay + " ms");
-                    resume = true;
-                    continue;
-                }
-                events.add("ended before the kill planned after step " + k.step() + " +" + delay + " ms");
-                kills = plan.size();
+            Kill k = kills < plan.size() ? plan.get(kills) : null;
+            long delay = k == null ? 0 : Math.round(k.fraction() * 2 * base.stepMillis());
+            if (k != null && killAt(c, k.step(), delay)) {
+                kills++;
+                events.add("killed after step " + k.step() + " +" + delay + " ms");
+                resume = true;
+                continue;
             }
             int code = c.await(RUN_TIMEOUT);
-            if (code == 0) {
-                break;
-            }
             if (code == 2 && resume && c.output().contains("no complete checkpoint")) {
-                events.add("no checkpoint yet, started again");
+                // the kill came before the first checkpoint was complete: what a user does next
+                events.add("no checkpoint yet, started again without --resume");
                 resume = false;
                 continue;
             }
-            throw new IllegalStateException(method.label() + " trial " + seed + ": align4j " + String.join(" ", args)
-                    + " exited " + code + " after " + events + "\n" + c.tail(3000));
+            if (code != 0) {
+                throw new IllegalStateException(method.label() + " trial " + seed + ": align4j "
+                        + String.join(" ", args) + " exited " + code + " after " + events + "\n" + c.tail(3000));
+            }
+            if (k != null) {
+                events.add("ended before the kill planned after step " + k.step() + " +" + delay + " ms");
+            }
+            break;
         }
         List<String> differing = differing(base.hashes(), finalBytes(out));
         return new Trial(method, seed, events, runs, kills, differing, (System.nanoTime() - t0) / 1e9);
