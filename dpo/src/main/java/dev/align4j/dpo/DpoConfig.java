@@ -176,4 +176,17 @@ public record DpoConfig(
     private static UserInputException bad(String field, Object value, String what) {
         return new UserInputException(field + ": " + what + ", got " + value);
     }
+
+    /**
+     * A builder with every key unset (the Java API): {@code build()} gives each unset key the default
+     * documented above and runs the same checks as a config file.
+     */
+    public static DpoConfigBuilder builder() {
+        return new DpoConfigBuilder();
+    }
+
+    /** A builder holding this config's values, to change a few keys. */
+    public DpoConfigBuilder toBuilder() {
+        return new DpoConfigBuilder(this);
+    }
 }

@@ -217,4 +217,17 @@ public record PpoConfig(
     private static UserInputException bad(String field, Object value, String what) {
         return new UserInputException(field + ": " + what + ", got " + value);
     }
+
+    /**
+     * A builder with every key unset (the Java API): {@code build()} gives each unset key the default
+     * documented above and runs the same checks as a config file.
+     */
+    public static PpoConfigBuilder builder() {
+        return new PpoConfigBuilder();
+    }
+
+    /** A builder holding this config's values, to change a few keys. */
+    public PpoConfigBuilder toBuilder() {
+        return new PpoConfigBuilder(this);
+    }
 }

@@ -105,4 +105,17 @@ public record RewardConfig(
     public PreferenceEncoder.Config lengths() {
         return new PreferenceEncoder.Config(maxLength, maxPromptLength);
     }
+
+    /**
+     * A builder with every key unset (the Java API): {@code build()} gives each unset key the default
+     * documented above and runs the same checks as a config file.
+     */
+    public static RewardConfigBuilder builder() {
+        return new RewardConfigBuilder();
+    }
+
+    /** A builder holding this config's values, to change a few keys. */
+    public RewardConfigBuilder toBuilder() {
+        return new RewardConfigBuilder(this);
+    }
 }

@@ -36,6 +36,23 @@ public record RewardSettings(TrainingArgs args, PeftConfig peft, RewardConfig re
             "method", "full");
 
     /**
+     * {@link TrainingArgs#defaults()} with the reward-modelling defaults above (for Java code, where no
+     * config file applies them): set output_dir and what else differs, then {@code build()}.
+     */
+    public static TrainingArgs.Builder trainingDefaults() {
+        return methodDefaults().get(TrainingArgs.class).toBuilder();
+    }
+
+    /** The reward-modelling PEFT default, {@code method: full}: the whole model trains, as in TRL. */
+    public static PeftConfig defaultPeft() {
+        return methodDefaults().get(PeftConfig.class);
+    }
+
+    private static ConfigLoader.Parts methodDefaults() {
+        return ConfigLoader.loadParts(null, METHOD_DEFAULTS, TrainingArgs.class, PeftConfig.class);
+    }
+
+    /**
      * @param file YAML/JSON config, or null
      * @param overrides {@code --set} and typed flags, applied after the file, as text
      */

@@ -4,10 +4,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.io.Hashing;
+import dev.align4j.core.peft.PeftConfig;
 import dev.align4j.core.run.RunFiles;
 import dev.align4j.core.run.RunResult;
 import dev.align4j.core.train.Devices;
 import dev.align4j.core.train.StepOutput;
+import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.datasets.bundle.ModelBundle;
 import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.bundle.RewardStats;
@@ -51,6 +53,20 @@ public final class RewardTrainer {
     /** Pairs read, split and tokenized, checked before anything is written. */
     record Prepared(List<TokenizedPreference> train, List<TokenizedPreference> val, int skipped,
             int truncated, String dataHash) {
+    }
+
+    /**
+     * The same entry point as SFT's and DPO's: prepares, trains and closes. Start {@code args} from
+     * {@link RewardSettings#trainingDefaults()} and {@code peft} from {@link RewardSettings#defaultPeft()}
+     * to get the reward-modelling defaults a config file gets.
+     */
+    public static RunResult train(TrainingArgs args, PeftConfig peft, RewardConfig cfg) {
+        return train(new RewardSettings(args, peft, cfg));
+    }
+
+    /** {@link #prepare(RewardSettings)} for the three parts; writes nothing. */
+    public static RewardRun prepare(TrainingArgs args, PeftConfig peft, RewardConfig cfg) {
+        return prepare(new RewardSettings(args, peft, cfg));
     }
 
     /** Validates, trains and saves; see the class doc. */

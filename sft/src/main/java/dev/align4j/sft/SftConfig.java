@@ -136,4 +136,17 @@ public record SftConfig(
     static UserInputException bad(String field, String what) {
         return UserInputException.at(null, 0, field, what);
     }
+
+    /**
+     * A builder with every key unset (the Java API): {@code build()} gives each unset key the default
+     * documented above and runs the same checks as a config file.
+     */
+    public static SftConfigBuilder builder() {
+        return new SftConfigBuilder();
+    }
+
+    /** A builder holding this config's values, to change a few keys. */
+    public SftConfigBuilder toBuilder() {
+        return new SftConfigBuilder(this);
+    }
 }

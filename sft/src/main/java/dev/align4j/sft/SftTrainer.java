@@ -45,6 +45,13 @@ public final class SftTrainer {
     private SftTrainer() {
     }
 
+    /** Prepares, trains and closes: {@link #prepare} then {@link LmRun#train}. */
+    public static RunResult train(TrainingArgs args, PeftConfig peft, SftConfig cfg) {
+        try (LmRun run = prepare(args, peft, cfg)) {
+            return run.train();
+        }
+    }
+
     /** Reads, builds and tokenizes; writes nothing. */
     public static LmRun prepare(TrainingArgs args, PeftConfig peft, SftConfig cfg) {
         Device device = Devices.resolve(args.device());

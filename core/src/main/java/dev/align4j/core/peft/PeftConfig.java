@@ -126,4 +126,17 @@ public record PeftConfig(
     private static UserInputException bad(String field, String what) {
         return UserInputException.at(null, 0, field, what);
     }
+
+    /**
+     * A builder with every key unset (the Java API): {@code build()} gives each unset key the default
+     * documented above and runs the same checks as a config file.
+     */
+    public static PeftConfigBuilder builder() {
+        return new PeftConfigBuilder();
+    }
+
+    /** A builder holding this config's values, to change a few keys. */
+    public PeftConfigBuilder toBuilder() {
+        return new PeftConfigBuilder(this);
+    }
 }
