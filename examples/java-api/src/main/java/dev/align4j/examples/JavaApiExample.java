@@ -28,7 +28,7 @@ public final class JavaApiExample {
     /** The three runs, each in its own folder under {@code work}. */
     public static List<RunResult> run(Path work) throws IOException {
         String sftData = write(work.resolve("sft.jsonl"),
-                i -> "{\"instruction\": \"Describe item " + i + ".\", \"output\": \"Item " + i + " is good.\"}");
+                i -> "{\"prompt\": \"Item " + i + " is\", \"completion\": \" good.\"}");
         String pairs = write(work.resolve("pairs.jsonl"),
                 i -> "{\"prompt\": \"Item " + i + " is\", \"chosen\": \" good.\", \"rejected\": \" bad.\"}");
         PeftConfig lora = PeftConfig.builder().method(PeftMethod.LORA).loraR(4).loraAlpha(8.0).build();
