@@ -31,7 +31,7 @@ import java.util.Locale;
  * @param undesirableWeight KTO lambda_U (TRL KTOConfig 1.0)
  * @param maxLength longest prompt + reply in tokens; default: the model's context_length (TRL 1024)
  * @param maxPromptLength longest prompt once cutting is needed; default: half of max_length (TRL 512)
- * @param valSetSize validation pairs held out: a fraction when < 1, a count when >= 1 (default 0)
+ * @param valSetSize validation pairs held out: a fraction when {@code < 1}, a count when {@code >= 1} (default 0)
  * @param precomputeRefLogProbs score the reference once before training and cache it (default true;
  *     TRL false); false keeps the reference in memory and scores it every step
  * @param disableDropout run the policy without dropout (model and LoRA), so that at step 0 it

@@ -28,6 +28,16 @@ import java.util.List;
  *     RunResult r = run.train();
  * }
  * }</pre>
+ *
+ * <p>From Java code (the Java API; README "Using align4j as a library"): build each part with its
+ * builder, unset keys taking the defaults a config file gets, and call {@code train} or {@code prepare}:
+ *
+ * <pre>{@code
+ * RunResult r = DpoTrainer.train(
+ *         TrainingArgs.builder().outputDir("runs/dpo").maxSteps(100).build(),
+ *         PeftConfig.builder().method(PeftMethod.LORA).build(),
+ *         DpoConfig.builder().model("runs/sft/model").data("pairs.jsonl").beta(0.1).build());
+ * }</pre>
  */
 public final class DpoTrainer {
 

@@ -21,6 +21,17 @@ import java.util.List;
  * {@link #prepare} checks every input (folder, prompts, reward specs and the answers they need,
  * lengths, output folder, resume point) and loads the policy and the reward functions, writing
  * nothing; the returned {@link OnlineRlRun} trains through the shared run lifecycle.
+ *
+ * <p>From Java code (the Java API; README "Using align4j as a library"): build each part with its
+ * builder, unset keys taking the defaults a config file gets, and call {@code train} or {@code prepare}:
+ *
+ * <pre>{@code
+ * RunResult r = OnlineRlTrainer.train(
+ *         TrainingArgs.builder().outputDir("runs/grpo").build(),
+ *         PeftConfig.builder().method(PeftMethod.LORA).build(),
+ *         OnlineRlConfig.builder().algorithm("grpo").policy("runs/sft/model").prompts("prompts.jsonl")
+ *                 .rewardFuncs(List.of("sentiment")).build());
+ * }</pre>
  */
 public final class OnlineRlTrainer {
 

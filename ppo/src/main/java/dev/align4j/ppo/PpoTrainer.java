@@ -23,6 +23,17 @@ import java.util.Arrays;
  * every input (folders, tokenizer match, prompts, lengths, output folder, resume point) and loads the
  * models, writing nothing; the returned {@link PpoRun} trains through the shared run lifecycle (see
  * there and {@link PpoIteration} for one iteration).
+ *
+ * <p>From Java code (the Java API; README "Using align4j as a library"): build each part with its
+ * builder, unset keys taking the defaults a config file gets, and call {@code train} or {@code prepare}:
+ *
+ * <pre>{@code
+ * RunResult r = PpoTrainer.train(
+ *         TrainingArgs.builder().outputDir("runs/ppo").build(),
+ *         PeftConfig.builder().method(PeftMethod.LORA).build(),
+ *         PpoConfig.builder().policy("runs/sft/model").rewardModel("runs/rm/model").prompts("prompts.jsonl")
+ *                 .numIterations(20).build());
+ * }</pre>
  */
 public final class PpoTrainer {
 

@@ -30,7 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains a reward model on preference pairs with the shared {@link TrainingEngine}: each micro-batch
+ * Trains a reward model on preference pairs with the shared {@link dev.align4j.core.train.TrainingEngine}: each micro-batch
  * scores B pairs in one forward pass of 2B sequences ({@link RewardBatch}) and minimises
  * {@link RewardLoss#bradleyTerry} (plus {@link RewardLoss#centering} when its coefficient is set).
  * The head always trains; the backbone trains as the {@code PeftConfig} says.
@@ -40,6 +40,16 @@ import java.util.List;
  * writes {@code output_dir/model} (a {@link RewardBundle} folder with provenance.json; LoRA is merged
  * into it) and, for LoRA, {@code output_dir/adapter}. The model is the one after the last step; the
  * best checkpoint by eval_accuracy stays under {@code checkpoints/}.
+ *
+ * <p>From Java code (the Java API; README "Using align4j as a library"): build each part with its
+ * builder, unset keys taking the defaults a config file gets, and call {@code train} or {@code prepare}:
+ *
+ * <pre>{@code
+ * RunResult r = RewardTrainer.train(
+ *         RewardSettings.trainingDefaults().outputDir("runs/rm").maxSteps(100).build(),
+ *         RewardSettings.defaultPeft(),
+ *         RewardConfig.builder().model("runs/sft/model").data("pairs.jsonl").build());
+ * }</pre>
  */
 public final class RewardTrainer {
 

@@ -37,6 +37,16 @@ import java.util.Map;
  *     RunResult out = run.train();
  * }
  * }</pre>
+ *
+ * <p>From Java code (the Java API; README "Using align4j as a library"): build each part with its
+ * builder, unset keys taking the defaults a config file gets, and call {@code train} or {@code prepare}:
+ *
+ * <pre>{@code
+ * RunResult r = SftTrainer.train(
+ *         TrainingArgs.builder().outputDir("runs/sft").maxSteps(100).build(),
+ *         PeftConfig.builder().method(PeftMethod.LORA).loraR(8).build(),
+ *         SftConfig.builder().model("runs/base/model").data(List.of("train.jsonl")).build());
+ * }</pre>
  */
 public final class SftTrainer {
 

@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  * partial JSON/YAML tree with {@link #fromTree(JsonNode)}.
  *
  * <p>Steps: the data is a stream of micro-batches across epochs; optimizer step {@code s} consumes
- * micro-batches {@code s*A .. s*A+A-1} (A = gradient_accumulation_steps). With max_steps <= 0 the run
+ * micro-batches {@code s*A .. s*A+A-1} (A = gradient_accumulation_steps). With {@code max_steps <= 0} the run
  * has {@code ceil(num_train_epochs * batchesPerEpoch / A)} steps, so a last step may take
  * micro-batches from the next epoch (HF instead takes a short last step per epoch).
  *
  * @param outputDir run folder: config.json, run.json, metrics.jsonl, checkpoints/ (HF: required); from a
  *     config file a relative path inside the working directory, from the command line any path
  *     ({@link OutputPath})
- * @param numTrainEpochs passes over the data when max_steps <= 0; may be fractional (HF 3.0)
+ * @param numTrainEpochs passes over the data when {@code max_steps <= 0}; may be fractional (HF 3.0)
  * @param maxSteps optimizer steps; -1 derives them from num_train_epochs (HF -1)
  * @param perDeviceTrainBatchSize examples per micro-batch (HF 8)
  * @param perDeviceEvalBatchSize examples per eval batch (HF 8)
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * @param lrSchedulerType schedule shape (HF linear)
  * @param warmupRatio warmup as a fraction of total steps, used when warmup_steps is 0 (HF 0.0)
  * @param warmupSteps warmup steps; wins over warmup_ratio when > 0 (HF 0)
- * @param maxGradNorm global-norm clip; <= 0 disables clipping (HF 1.0)
+ * @param maxGradNorm global-norm clip; {@code <= 0} disables clipping (HF 1.0)
  * @param loggingSteps steps between metrics.jsonl lines (align4j 10; HF 500)
  * @param evalSteps steps between evaluations; 0: only at the end, when an eval function is given
  * @param saveSteps steps between checkpoints; 0: only the final one (HF 500)

@@ -54,7 +54,7 @@ import java.util.Set;
  * hash, version, sizes).
  *
  * <p>fp16 mixed precision (fp32 master weights + dynamic loss scaling, as in Micikevicius et al.
- * 2018): the loss function and eval run inside an {@link Autocast} region in which the model
+ * 2018): the loss function and eval run inside an {@link dev.align4j.core.model.Autocast} region in which the model
  * computes with float16 copies of the weights, made from the float32 parameters (the masters)
  * for each micro-batch; logits and scalar heads come back as float32, so losses are float32. The
  * loss is multiplied by the {@link LossScaler}'s scale before the backward; the copies' float16
