@@ -30,6 +30,7 @@ public final class DpoConfigBuilder {
     private Integer sampleN;
     private Integer maxNewTokens;
     private Double temperature;
+    private Double rpoAlpha;
 
     DpoConfigBuilder() {
     }
@@ -58,6 +59,7 @@ public final class DpoConfigBuilder {
         sampleN = c.sampleN();
         maxNewTokens = c.maxNewTokens();
         temperature = c.temperature();
+        rpoAlpha = c.rpoAlpha();
     }
 
     /** {@code model}; see {@link DpoConfig}. */
@@ -192,8 +194,14 @@ public final class DpoConfigBuilder {
         return this;
     }
 
+    /** {@code rpo_alpha}; see {@link DpoConfig}. */
+    public DpoConfigBuilder rpoAlpha(Double v) {
+        rpoAlpha = v;
+        return this;
+    }
+
     /** The config; checks every value (see {@link DpoConfig}). */
     public DpoConfig build() {
-        return new DpoConfig(model, refModel, data, format, template, map, lossType, beta, labelSmoothing, simpoGamma, desirableWeight, undesirableWeight, maxLength, maxPromptLength, valSetSize, precomputeRefLogProbs, disableDropout, skipInvalid, samplePrompts, sampleN, maxNewTokens, temperature);
+        return new DpoConfig(model, refModel, data, format, template, map, lossType, beta, labelSmoothing, simpoGamma, desirableWeight, undesirableWeight, maxLength, maxPromptLength, valSetSize, precomputeRefLogProbs, disableDropout, skipInvalid, samplePrompts, sampleN, maxNewTokens, temperature, rpoAlpha);
     }
 }

@@ -42,6 +42,7 @@ class DpoConfigBuilderTest {
         keys.put("sample_n", "4");
         keys.put("max_new_tokens", "9");
         keys.put("temperature", "0.5");
+        keys.put("rpo_alpha", "0.5");
         return ConfigLoader.load(null, keys, DpoConfig.class);
     }
 
@@ -52,7 +53,7 @@ class DpoConfigBuilderTest {
                 .beta(0.2).labelSmoothing(0.1).simpoGamma(0.7).desirableWeight(2.0).undesirableWeight(3.0)
                 .maxLength(100).maxPromptLength(40).valSetSize(2.0).precomputeRefLogProbs(false)
                 .disableDropout(false).skipInvalid(true).samplePrompts("prompts.jsonl").sampleN(4).maxNewTokens(9)
-                .temperature(0.5).build();
+                .temperature(0.5).rpoAlpha(0.5).build();
         assertThat(built).isEqualTo(fromFile());
     }
 
