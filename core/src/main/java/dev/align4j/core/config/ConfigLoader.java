@@ -119,11 +119,26 @@ public final class ConfigLoader {
             out.put(t, bind(src, node, t));
         }
         LOG.debug("loaded {} from {}", out.keySet(), src.label());
-        return new Parts(out);
+        return new Parts(out, src);
     }
 
-    /** The records {@link #loadParts} bound, by type. */
-    public record Parts(Map<Class<?>, Object> values) {
+    /**
+     * The records {@link #loadParts} bound, by type, and where each key came from: checks made after
+     * loading (a model, data) that name a key get its file and line through {@link #locate}.
+     */
+    public static final class Parts {
+        private final Map<Class<?>, Object> values;
+        private final ConfigSource source;
+
+        Parts(Map<Class<?>, Object> values, ConfigSource source) {
+            this.values = values;
+            this.source = source;
+        }
+
+        public Map<Class<?>, Object> values() {
+            return values;
+        }
+
         public <T> T get(Class<T> type) {
             Object v = values.get(type);
             if (v == null) {
@@ -131,6 +146,50 @@ public final class ConfigLoader {
             }
             return type.cast(v);
         }
+
+        /**
+         * {@code e} at the line of the key its message starts with ({@code "lora_target_modules: 'x'
+         * matches no linear layer"} becomes {@code "FILE:LINE: lora_target_modules: ..."}, or
+         * {@code "--set: ..."} when a flag set it); {@code e} itself when the message names no key of
+         * this config or already names a place.
+         */
+        public UserInputException locate(UserInputException e) {
+            return ConfigLoader.locate(source, e);
+        }
+
+        /** Runs {@code work}, passing any bad-input error it throws through {@link #locate}. */
+        public <T> T locating(java.util.function.Supplier<T> work) {
+            try {
+                return work.get();
+            } catch (UserInputException e) {
+                throw locate(e);
+            }
+        }
+    }
+
+    /**
+     * {@link Parts#locate} for a command that did not keep its Parts: reads {@code file} and
+     * {@code overrides} again (only on this error path) to find the line of the key {@code e} names.
+     */
+    public static UserInputException locate(Path file, Map<String, String> overrides, UserInputException e) {
+        ConfigSource src;
+        try {
+            src = read(file, overrides);
+        } catch (UserInputException unreadable) {
+            return e;
+        }
+        return locate(src, e);
+    }
+
+    private static UserInputException locate(ConfigSource source, UserInputException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher m = LEADING_KEY.matcher(msg);
+        if (!m.lookingAt() || !msg.startsWith(m.group(1) + ":") || !source.root().has(m.group(1))) {
+            return e;
+        }
+        UserInputException located = source.error(m.group(1), msg.substring(m.group(1).length() + 1).strip());
+        located.initCause(e);
+        return located;
     }
 
     /** The top-level keys {@code type} accepts, in declaration order. */
@@ -206,8 +265,7 @@ public final class ConfigLoader {
             String path = pathOf(e);
             String what = cause.getMessage() == null ? cause.toString() : cause.getMessage();
             if (path.isEmpty()) {
-                String where = src.label() + (src.hasOverrides() ? " with flags" : "");
-                throw new UserInputException(where + ": " + what, cause);
+                throw located(src, node, what, cause);
             }
             throw src.error(path, what);
         } catch (MismatchedInputException e) {
@@ -220,6 +278,41 @@ public final class ConfigLoader {
             throw src.error("", e.getOriginalMessage());
         }
     }
+
+    /**
+     * A record's own check failed ({@code "learning_rate: must be > 0, got -1"}, {@code "n_heads must
+     * be > 0"}): the error at the line of the key the message names first (its leading word, else the
+     * first key of {@code node} it mentions), or {@code --set: key} when a flag set that key; with no key
+     * named, the file alone.
+     */
+    private static UserInputException located(ConfigSource src, ObjectNode node, String what, Throwable cause) {
+        java.util.regex.Matcher lead = LEADING_KEY.matcher(what);
+        if (lead.lookingAt() && node.has(lead.group(1))) {
+            String key = lead.group(1);
+            boolean prefixed = what.startsWith(key + ":");
+            String rest = prefixed ? what.substring(key.length() + 1).strip() : what;
+            return prefixed ? src.error(key, rest) : keyLine(src, key, what);
+        }
+        java.util.regex.Matcher words = WORD.matcher(what);
+        while (words.find()) {
+            if (node.has(words.group())) {
+                return keyLine(src, words.group(), what);
+            }
+        }
+        String where = src.label() + (src.hasOverrides() ? " with flags" : "");
+        return new UserInputException(where + ": " + what, cause);
+    }
+
+    /** {@code file:line: what} at {@code key}'s line, where {@code what} already names the key. */
+    private static UserInputException keyLine(ConfigSource src, String key, String what) {
+        if (src.fromOverride(key)) {
+            return UserInputException.at(ConfigSource.OVERRIDE, 0, null, what);
+        }
+        return UserInputException.at(src.label(), src.line(key), null, what);
+    }
+
+    private static final java.util.regex.Pattern LEADING_KEY = java.util.regex.Pattern.compile("([a-z][a-z0-9_]*)");
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
 
     /**
      * {@code node} over the values of {@code type}'s {@code public static T defaults()} when it has

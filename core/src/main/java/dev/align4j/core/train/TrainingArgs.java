@@ -83,6 +83,9 @@ public record TrainingArgs(
         if (outputDir == null || outputDir.isBlank()) {
             throw bad("output_dir", outputDir, "must be a folder path");
         }
+        if (maxSteps < -1) {
+            throw bad("max_steps", maxSteps, "must be -1 (steps from num_train_epochs) or >= 1");
+        }
         if (maxSteps <= 0 && !(numTrainEpochs > 0)) {
             throw bad("num_train_epochs", numTrainEpochs, "must be > 0 when max_steps <= 0");
         }
