@@ -154,7 +154,9 @@ public final class ConfigLoader {
          * this config or already names a place.
          */
         public UserInputException locate(UserInputException e) {
-            return ConfigLoader.locate(source, e);
+            Set<String> valid = new TreeSet<>();
+            values.keySet().forEach(t -> valid.addAll(keys(t)));
+            return ConfigLoader.locate(source, valid, e);
         }
 
         /** Runs {@code work}, passing any bad-input error it throws through {@link #locate}. */
@@ -178,19 +180,33 @@ public final class ConfigLoader {
         } catch (UserInputException unreadable) {
             return e;
         }
-        return locate(src, e);
+        return locate(src, Set.of(), e);
     }
 
-    private static UserInputException locate(ConfigSource source, UserInputException e) {
+    private static UserInputException locate(ConfigSource source, Set<String> valid, UserInputException e) {
         String msg = e.getMessage() == null ? "" : e.getMessage();
-        java.util.regex.Matcher m = LEADING_KEY.matcher(msg);
-        if (!m.lookingAt() || !msg.startsWith(m.group(1) + ":") || !source.root().has(m.group(1))) {
+        java.util.regex.Matcher m = NAMED_KEY.matcher(msg);
+        if (!m.lookingAt()) {
             return e;
         }
-        UserInputException located = source.error(m.group(1), msg.substring(m.group(1).length() + 1).strip());
+        String key = m.group(1);
+        String what = msg.substring(m.end()).strip();
+        UserInputException located;
+        if (source.root().has(key)) {
+            String path = m.group(2) == null ? key : key + "." + m.group(2);
+            located = m.group(2) == null ? source.error(key, what) : source.error(path, what);
+        } else if (valid.contains(key) && source.file() != null) {
+            located = UserInputException.at(source.label(), 0, key, what); // a key the file leaves out
+        } else {
+            return e;
+        }
         located.initCause(e);
         return located;
     }
+
+    /** {@code key:} or {@code key[3]:} at the start of a message. */
+    private static final java.util.regex.Pattern NAMED_KEY =
+            java.util.regex.Pattern.compile("([a-z][a-z0-9_]*)(?:\\[(\\d+)\\])?:");
 
     /** The top-level keys {@code type} accepts, in declaration order. */
     public static Set<String> keys(Class<?> type) {
