@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * @param outputDir run folder: config.json, run.json, metrics.jsonl, checkpoints/ (HF: required)
  * @param numTrainEpochs passes over the data when max_steps <= 0; may be fractional (HF 3.0)
- * @param maxSteps optimizer steps; -1 derives them from num_train_epochs (HF -1)
+ * @param maxSteps optimizer steps; -1 (or 0) derives them from num_train_epochs (HF -1); below -1 refused
  * @param perDeviceTrainBatchSize examples per micro-batch (HF 8)
  * @param perDeviceEvalBatchSize examples per eval batch (HF 8)
  * @param gradientAccumulationSteps micro-batches per optimizer step (HF 1)
