@@ -77,11 +77,27 @@ public final class TextFiles {
     }
 
     /**
+     * An error reading {@code file}: a parse error through {@link #parseError} ({@code FILE:LINE:
+     * cannot parse: what}, no parser internals), a JSON value that is not a map as {@code FILE:
+     * expected a JSON object}, anything else as {@code FILE: cannot read: what}.
+     */
+    public static UserInputException readError(Object file, Exception e) {
+        if (e instanceof JsonProcessingException j) {
+            return parseError(file, j);
+        }
+        if (e instanceof ClassCastException) { // a JSON value of another kind where a map is read
+            return new UserInputException(file + ": expected a JSON object", e);
+        }
+        String what = e.getMessage() == null ? "unreadable" : e.getMessage();
+        return new UserInputException(file + ": cannot read: " + what, e);
+    }
+
+    /**
      * A parse error as {@code FILE:LINE: cannot parse: what}: for YAML the line SnakeYAML's problem mark
      * names (Jackson's location is the token before it, often a line early) and its message without the
      * excerpt; for JSON Jackson's own line.
      */
-    public static UserInputException parseError(Path file, JsonProcessingException e) {
+    public static UserInputException parseError(Object file, JsonProcessingException e) {
         String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         Matcher m = YAML_MARK.matcher(msg);
