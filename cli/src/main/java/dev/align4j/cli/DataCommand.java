@@ -106,7 +106,8 @@ public final class DataCommand {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Reads every record; exits 2 at the first invalid one with file:line: field: what is wrong.")
+            description = "Reads every record and lists every invalid one (file:line: field: what is wrong), "
+                    + "the first --show of them, with the count; exit 2 when any is invalid.")
     static final class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -114,14 +115,32 @@ public final class DataCommand {
         @Mixin
         ReadOptions read = new ReadOptions();
 
+        @Option(names = "--show", defaultValue = "50", paramLabel = "N",
+                description = "invalid records listed (default: ${DEFAULT-VALUE}); all are counted")
+        int show;
+
         @Override
         public Integer call() {
-            DatasetLoader.Stats stats = DatasetLoader.stream(read.file, read.loadOptions(false), ex -> { });
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%s: ok, %d records, format %s%n", read.file, stats.read(),
-                    stats.format().name().toLowerCase(Locale.ROOT));
-            out.flush();
-            return 0;
+            if (show < 1) {
+                throw new UserInputException("--show: must be at least 1, got " + show);
+            }
+            DatasetLoader.Validation v = DatasetLoader.validate(read.file, read.loadOptions(false), show);
+            String format = v.format() == null ? "unknown" : v.format().name().toLowerCase(Locale.ROOT);
+            if (v.invalid() == 0) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "%s: ok, %d records, format %s%n", read.file, v.valid(), format);
+                out.flush();
+                return 0;
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            v.shown().forEach(err::println);
+            if (v.invalid() > v.shown().size()) {
+                err.printf(Locale.ROOT, "... and %d more%n", v.invalid() - v.shown().size());
+            }
+            err.printf(Locale.ROOT, "%s: %d invalid of %d records%s, format %s%n", read.file, v.invalid(),
+                    v.valid() + v.invalid(), v.complete() ? "" : " read before reading stopped", format);
+            err.flush();
+            return Main.BAD_INPUT;
         }
     }
 

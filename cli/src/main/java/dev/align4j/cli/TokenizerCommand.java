@@ -44,11 +44,11 @@ public final class TokenizerCommand {
         @Override
         public Integer call() {
             BpeTrainer trainer = new BpeTrainer(vocabSize, minFrequency); // validates the sizes
-            for (Path p : inputs) {
-                if (!Files.isRegularFile(p)) {
-                    throw new UserInputException(p + ": no such file");
-                }
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new UserInputException("--out: " + out + " exists and is not a folder");
             }
+            // trainOnFiles refuses missing, empty and non-UTF-8 inputs and text with no merges, naming
+            // the file; nothing is written before it returns
             long t0 = System.nanoTime();
             BpeTokenizer tok = trainer.trainOnFiles(inputs);
             double secs = (System.nanoTime() - t0) / 1e9;

@@ -104,10 +104,10 @@ class PpoCommandTest {
     void badConfigExitsTwoAndWritesNothing() throws IOException {
         Path run = tmp.resolve("bad-run");
         Path cfg = yaml("bad.yaml", "policy: " + sft + "\nreward_model: " + rm + "\nprompts: " + prompts
-                + "\noutput_dir: " + run + "\nmini_batch_size: 9\n");
+                + "\nmini_batch_size: 9\n");
         // the value under test replaces the base config's mini_batch_size (a key given twice is its own error)
         Files.writeString(cfg, Files.readString(cfg).replace("mini_batch_size: 2\n", ""));
-        assertThat(run("ppo", "--config", cfg.toString())).isEqualTo(2);
+        assertThat(run("ppo", "--config", cfg.toString(), "--output-dir", run.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("bad.yaml", "mini_batch_size", "9");
         assertThat(run).doesNotExist();
 

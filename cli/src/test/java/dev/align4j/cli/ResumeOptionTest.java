@@ -64,7 +64,7 @@ class ResumeOptionTest {
         Path cfg = dir.resolve("sft.yaml");
         Files.writeString(cfg, "model_config: " + model + "\ndata: [" + data + "]\ncutoff_len: 40\n"
                 + "template: plain\nval_set_size: 2\nnum_samples: 1\nsample_max_new_tokens: 2\nmethod: full\n"
-                + "output_dir: " + outDir + "\nmax_steps: 3\nper_device_train_batch_size: 2\n"
+                + "max_steps: 3\nper_device_train_batch_size: 2\n"
                 + "learning_rate: 1.0e-2\ndevice: cpu\nlogging_steps: 1\n");
         return cfg;
     }
@@ -72,7 +72,7 @@ class ResumeOptionTest {
     @Test
     void resumeWithoutACheckpointExitsTwoAndWritesNothing() throws IOException {
         Path outDir = dir.resolve("fresh");
-        assertThat(run("sft", "--config", sftConfig(outDir).toString(), "--resume")).isEqualTo(2);
+        assertThat(run("sft", "--config", sftConfig(outDir).toString(), "--output-dir", outDir.toString(), "--resume")).isEqualTo(2);
         assertThat(err.toString()).contains("no complete checkpoint");
         assertThat(outDir).doesNotExist();
         assertThat(run("pretrain", "--text", PretrainCommand.QUICKSTART, "--output-dir", outDir.toString(),
@@ -85,12 +85,12 @@ class ResumeOptionTest {
         Path outDir = dir.resolve("run");
         Path cfg = sftConfig(outDir);
         Interrupts.request();
-        assertThat(run("sft", "--config", cfg.toString())).as(err.toString()).isEqualTo(TrainOutput.INTERRUPTED);
+        assertThat(run("sft", "--config", cfg.toString(), "--output-dir", outDir.toString())).as(err.toString()).isEqualTo(TrainOutput.INTERRUPTED);
         Interrupts.clear();
         assertThat(out.toString()).contains("interrupted at step 1", "--resume");
         assertThat(outDir.resolve("model")).doesNotExist();
         assertThat(outDir.resolve("checkpoints/step-1")).isDirectory();
-        assertThat(run("sft", "--config", cfg.toString(), "--resume")).as(err.toString()).isZero();
+        assertThat(run("sft", "--config", cfg.toString(), "--output-dir", outDir.toString(), "--resume")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("done: 3 steps");
         assertThat(outDir.resolve("model/model.safetensors")).isRegularFile();
     }

@@ -42,6 +42,10 @@ import java.util.Locale;
  * @param sampleN how many prompts to sample for {@code samples.jsonl} (default 16; 0 writes none)
  * @param maxNewTokens tokens per sample (default 24, the sentiment task's completion length)
  * @param temperature sampling temperature for samples (default 1.0; 0 is greedy)
+ * @param rpoAlpha weight of an NLL term on the chosen replies (mean token cross-entropy) added to
+ *     the preference loss (TRL {@code rpo_alpha}, default none; the RPO paper uses 1.0): it keeps the
+ *     chosen replies likely, so the policy cannot win the margin by moving mass to text neither reply
+ *     had. Not for kto or orpo (orpo has its own NLL term)
  */
 public record DpoConfig(
         @JsonProperty("model") String model,
@@ -65,7 +69,8 @@ public record DpoConfig(
         @JsonProperty("sample_prompts") String samplePrompts,
         @JsonProperty("sample_n") Integer sampleN,
         @JsonProperty("max_new_tokens") Integer maxNewTokens,
-        @JsonProperty("temperature") Double temperature) {
+        @JsonProperty("temperature") Double temperature,
+        @JsonProperty("rpo_alpha") Double rpoAlpha) {
 
     public DpoConfig {
         if (model == null || model.isBlank()) {
@@ -92,6 +97,7 @@ public record DpoConfig(
         sampleN = sampleN == null ? 16 : sampleN;
         maxNewTokens = maxNewTokens == null ? 24 : maxNewTokens;
         temperature = temperature == null ? 1.0 : temperature;
+        rpoAlpha = rpoAlpha == null ? 0.0 : rpoAlpha;
 
         positive("beta", beta);
         if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
@@ -126,12 +132,19 @@ public record DpoConfig(
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw bad("temperature", temperature, "must be a finite number >= 0");
         }
+        if (!(rpoAlpha >= 0) || Double.isInfinite(rpoAlpha)) {
+            throw bad("rpo_alpha", rpoAlpha, "must be a finite number >= 0");
+        }
+        if (rpoAlpha > 0 && (lossType == DpoLossType.KTO || lossType == DpoLossType.ORPO)) {
+            throw bad("rpo_alpha", rpoAlpha, "does not apply to loss_type "
+                    + lossType.name().toLowerCase(Locale.ROOT) + " (kto has no pairs; orpo has its own NLL term)");
+        }
     }
 
     /** Every default, for {@code model} and {@code data}. */
     public static DpoConfig of(String model, String data) {
         return new DpoConfig(model, null, data, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Hyper-parameters the loss functions read. */

@@ -2,6 +2,7 @@ package dev.align4j.dpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.align4j.core.math.Ops;
 import dev.align4j.core.train.StepOutput;
 
 /**
@@ -13,7 +14,7 @@ import dev.align4j.core.train.StepOutput;
  * {@code rewards/accuracies} (share of pairs with chosen reward above rejected),
  * {@code rewards/margins}, {@code logps/chosen}, {@code logps/rejected} (mean <em>summed</em> reply
  * log-probs of the policy, whatever the loss uses: a fall in both is the collapse TASK.md warns
- * about); ORPO adds {@code nll_loss}, KTO {@code kl}.
+ * about); ORPO and rpo_alpha &gt; 0 add {@code nll_loss}, KTO {@code kl}.
  */
 final class DpoObjective {
 
@@ -59,10 +60,12 @@ final class DpoObjective {
         DpoLoss.Result r = DpoLoss.paired(type, cfg.lossParams(), piC, piR, refC, refR);
         NDArray loss = r.losses().mean();
         StepOutput out;
-        if (type == DpoLossType.ORPO) {
-            // ORPO = NLL of the chosen replies (mean token cross-entropy) + the odds-ratio term
+        double nllWeight = type == DpoLossType.ORPO ? 1.0 : cfg.rpoAlpha();
+        if (nllWeight > 0) {
+            // ORPO = NLL of the chosen replies (mean token cross-entropy) + the odds-ratio term;
+            // RPO = the preference loss + rpo_alpha x the same NLL
             NDArray nll = pi[0].sum().neg().div(piN[0].sum().maximum(1f));
-            loss = loss.add(nll);
+            loss = loss.add(nllWeight == 1.0 ? nll : Ops.mul(nll, nllWeight));
             out = StepOutput.of(loss).metric(prefix + "nll_loss", nll.stopGradient());
         } else {
             out = StepOutput.of(loss);

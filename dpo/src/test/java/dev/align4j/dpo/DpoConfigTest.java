@@ -75,17 +75,17 @@ class DpoConfigTest {
                 DpoConfig.class)).isInstanceOf(UserInputException.class)
                 .hasMessageContaining("label_smoothing: must be in [0, 0.5), got 0.7");
         assertThatThrownBy(() -> new DpoConfig("m", null, "d", "nope", null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null))
+                null, null, null, null, null, null, null, null, null, null, null))
                 .hasMessageContaining("format").hasMessageContaining("nope");
         assertThatThrownBy(() -> new DpoConfig("m", null, "d", null, null, null, DpoLossType.HINGE, null, 0.1, null,
-                null, null, null, null, null, null, null, null, null, null, null, null))
+                null, null, null, null, null, null, null, null, null, null, null, null, null))
                 .hasMessageContaining("label_smoothing").hasMessageContaining("hinge");
         assertThatThrownBy(() -> new DpoConfig("m", null, "d", null, null, null, null, null, null, null, null, null,
-                64, 64, null, null, null, null, null, null, null, null))
+                64, 64, null, null, null, null, null, null, null, null, null))
                 .hasMessageContaining("max_prompt_length").hasMessageContaining("64");
         assertThatThrownBy(() -> new DpoConfig(null, null, "d", null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null)).hasMessageContaining("model");
+                null, null, null, null, null, null, null, null, null, null, null)).hasMessageContaining("model");
         assertThatThrownBy(() -> new DpoConfig("m", null, "d", null, null, null, null, null, null, null, null, null,
-                null, null, 2.5, null, null, null, null, null, null, null)).hasMessageContaining("val_set_size");
+                null, null, 2.5, null, null, null, null, null, null, null, null)).hasMessageContaining("val_set_size");
     }
 }

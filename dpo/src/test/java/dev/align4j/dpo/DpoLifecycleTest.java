@@ -34,7 +34,7 @@ class DpoLifecycleTest {
 
     private DpoConfig config(Path model, Path data) {
         return new DpoConfig(model.toString(), null, data.toString(), null, null, null, DpoLossType.SIGMOID, null,
-                null, null, null, null, 32, 16, 0.0, null, null, null, null, 2, 4, null);
+                null, null, null, null, 32, 16, 0.0, null, null, null, null, 2, 4, null, null);
     }
 
     @Test

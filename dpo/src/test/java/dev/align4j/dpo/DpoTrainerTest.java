@@ -37,7 +37,7 @@ class DpoTrainerTest {
 
     private DpoConfig config(Path model, Path data, DpoLossType type, double val) {
         return new DpoConfig(model.toString(), null, data.toString(), null, null, null, type, null, null, null, null,
-                null, 32, 16, val, null, null, null, null, 4, 8, null);
+                null, 32, 16, val, null, null, null, null, 4, 8, null, null);
     }
 
     @Test
@@ -231,7 +231,7 @@ class DpoTrainerTest {
         Path pairs = DpoFixtures.separablePairs(tmp.resolve("pairs.jsonl"), 8, 1);
         DpoConfig otherRef = new DpoConfig(model.toString(), tmp.resolve("other").toString(), pairs.toString(), null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
         assertThatThrownBy(() -> DpoTrainer.train(DpoFixtures.args(out, 2).build(), PeftConfig.of(PeftMethod.LORA),
                 otherRef))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("ref_model");

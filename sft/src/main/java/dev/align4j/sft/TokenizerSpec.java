@@ -1,6 +1,7 @@
 package dev.align4j.sft;
 
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.tokenizer.BpeTokenizer;
 import dev.align4j.core.tokenizer.BpeTrainer;
 import dev.align4j.core.tokenizer.ByteTokenizer;
 import dev.align4j.core.tokenizer.Tokenizer;
@@ -61,7 +62,12 @@ public record TokenizerSpec(Kind kind, int bpeVocab, Path folder) {
             case FOLDER -> Tokenizers.load(folder);
             case BPE -> {
                 long t0 = System.nanoTime();
-                Tokenizer tok = new BpeTrainer(bpeVocab).train(texts.get());
+                BpeTokenizer tok = new BpeTrainer(bpeVocab).train(texts.get());
+                if (tok.mergeCount() == 0 && bpeVocab > BpeTrainer.MIN_VOCAB) {
+                    throw SftConfig.bad("tokenizer", "bpe:" + bpeVocab + ": the training text yields no"
+                            + " merges (no pair of adjacent symbols occurs twice); give more text or use"
+                            + " tokenizer: byte");
+                }
                 LOG.info("trained a BPE tokenizer on the training text: {} tokens (asked {}) in {} ms",
                         tok.vocabSize(), bpeVocab, (System.nanoTime() - t0) / 1_000_000);
                 if (tok.vocabSize() < bpeVocab) {

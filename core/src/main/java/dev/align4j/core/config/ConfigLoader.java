@@ -46,7 +46,8 @@ import org.apache.logging.log4j.Logger;
  * <p>Every mistake is a {@link UserInputException} in the form {@code file:line: key: what}: an
  * unknown key (with the closest valid key and the list of valid keys), a value of the wrong type (with
  * the type expected), a key given twice, a file that does not parse. Values set by a flag are
- * reported as {@code --set: key: what}.
+ * reported as {@code --set: key: what}. An output path ({@link OutputPath}) from the file must stay
+ * inside the working directory ({@link OutputPaths}); flags may name any place.
  */
 public final class ConfigLoader {
 
@@ -79,6 +80,7 @@ public final class ConfigLoader {
         ConfigSource src = read(file, overrides);
         Set<String> valid = keys(type);
         checkKeys(src, valid);
+        OutputPaths.check(src, type);
         T config = bind(src, src.root(), type);
         LOG.debug("loaded {} from {}", type.getSimpleName(), src.label());
         return config;
@@ -107,6 +109,7 @@ public final class ConfigLoader {
             valid.addAll(keys(t));
         }
         checkKeys(src, valid);
+        OutputPaths.check(src, types);
         Map<Class<?>, Object> out = new java.util.LinkedHashMap<>();
         for (Class<?> t : types) {
             Set<String> own = keys(t);

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Reads a YAML or JSON map into a Jackson tree while recording the line each key and list item came
  * from, by dotted path ({@code lr}, {@code model.d_model}, {@code stages.2.config.max_steps}; list
- * items by index). A key given twice is an error with its line. Config files and pipeline files are
+ * items by index). A key given twice is an error naming both lines. Config files and pipeline files are
  * both read this way, so both point at the same lines.
  */
 public final class TreeReader {
@@ -60,7 +60,8 @@ public final class TreeReader {
             String name = p.currentName();
             String child = path.isEmpty() ? name : path + "." + name;
             if (into.has(name)) {
-                throw UserInputException.at(file, lineOf(p), child, "key appears twice");
+                throw UserInputException.at(file, lineOf(p), child, "key appears twice (first on line "
+                        + lines.get(child) + ")");
             }
             lines.put(child, lineOf(p));
             p.nextToken();

@@ -9,8 +9,6 @@ import dev.align4j.core.model.Activation;
 import dev.align4j.core.model.Architecture;
 import dev.align4j.core.model.ModelConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -30,32 +28,27 @@ public final class HfConfig {
 
     /** Reads {@code config.json} of a Hugging Face model folder. */
     public static ModelConfig read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserInputException(file + ": file not found");
-        }
-        JsonNode root;
+        return read(HfJson.read(file));
+    }
+
+    /** The model config of an already parsed {@code config.json}; refusals name its lines. */
+    static ModelConfig read(HfJson json) {
+        Reader r = new Reader(json);
+        HfUnsupportedKeys.refuse(json);
+        Architecture arch = architecture(json);
         try {
-            root = Safetensors.JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException(file + ": cannot read JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new UserInputException(file + ": not a JSON object");
-        }
-        Reader r = new Reader(file, root);
-        HfUnsupportedKeys.refuse(file, root);
-        try {
-            return switch (architecture(file, root)) {
+            return switch (arch) {
                 case GPT2 -> gpt2(r);
                 case LLAMA -> llama(r);
             };
         } catch (IllegalArgumentException e) {
-            throw new UserInputException(file + ": " + e.getMessage(), e);
+            throw json.error(null, e.getMessage());
         }
     }
 
     /** Which of our layouts a config describes, from {@code architectures} or {@code model_type}. */
-    static Architecture architecture(Path file, JsonNode root) {
+    static Architecture architecture(HfJson json) {
+        JsonNode root = json.root();
         JsonNode archs = root.path("architectures");
         for (JsonNode a : archs) {
             switch (a.asText()) {
@@ -74,29 +67,27 @@ public final class HfConfig {
         if (archs.isEmpty() && type.equals("llama")) {
             return Architecture.LLAMA;
         }
-        throw UserInputException.at(file, 0, "architectures", "unknown architecture " + archs
-                + " (model_type '" + type + "'); align4j loads GPT2LMHeadModel and LlamaForCausalLM");
+        String key = root.has("architectures") || !root.has("model_type") ? "architectures" : "model_type";
+        throw json.error(key, "unknown architecture " + archs + " (model_type '" + type
+                + "'); align4j loads GPT2LMHeadModel and LlamaForCausalLM");
     }
 
     private static ModelConfig gpt2(Reader r) {
         int d = r.integer("n_embd", null);
-        JsonNode inner = r.root.get("n_inner");
-        int ffn = inner == null || inner.isNull() ? 4 * d : inner.asInt();
-        if (!r.root.path("scale_attn_weights").asBoolean(true)
-                || r.root.path("scale_attn_by_inverse_layer_idx").asBoolean(false)
-                || r.root.path("add_cross_attention").asBoolean(false)) {
-            throw UserInputException.at(r.file, 0, null, "GPT-2 variants with scale_attn_weights"
-                    + "=false, scale_attn_by_inverse_layer_idx or cross-attention are not supported");
-        }
+        int ffn = r.integer("n_inner", 4 * d);
+        r.require("scale_attn_weights", true, "align4j scales attention by 1/sqrt(head_dim)");
+        r.require("scale_attn_by_inverse_layer_idx", false,
+                "align4j does not scale attention by the inverse layer index");
+        r.require("add_cross_attention", false, "align4j has no cross-attention");
         int heads = r.integer("n_head", null);
         return new ModelConfig(Architecture.GPT2, r.integer("vocab_size", null),
-                r.integer("n_positions", r.root.has("n_ctx") ? r.root.get("n_ctx").asInt() : null),
+                r.integer("n_positions", r.root.has("n_ctx") ? r.integer("n_ctx", null) : null),
                 d, r.integer("n_layer", null), heads, heads, ffn,
-                r.root.path("tie_word_embeddings").asBoolean(true), true,
-                r.root.path("layer_norm_epsilon").asDouble(1e-5), 10000.0,
-                r.root.path("resid_pdrop").asDouble(0.1),
-                r.root.path("initializer_range").asDouble(0.02),
-                activation(r, r.root.path("activation_function").asText("gelu_new")));
+                r.bool("tie_word_embeddings", true), true,
+                r.number("layer_norm_epsilon", 1e-5), 10000.0,
+                r.number("resid_pdrop", 0.1),
+                r.number("initializer_range", 0.02),
+                activation(r, r.text("activation_function", "gelu_new")));
     }
 
     private static Activation activation(Reader r, String name) {
@@ -105,32 +96,32 @@ public final class HfConfig {
             // gelu_fast is the same tanh formula written differently
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
             case "silu", "swish" -> Activation.SILU;
-            default -> throw UserInputException.at(r.file, 0, "activation_function",
+            default -> throw r.json.error("activation_function",
                     "'" + name + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh, silu)");
         };
     }
 
     private static ModelConfig llama(Reader r) {
-        double theta = HfUnsupportedKeys.ropeTheta(r.file, r.root, 10000.0);
-        String act = r.root.path("hidden_act").asText("silu");
+        double theta = HfUnsupportedKeys.ropeTheta(r.json, 10000.0);
+        String act = r.text("hidden_act", "silu");
         if (!act.equals("silu")) {
-            throw UserInputException.at(r.file, 0, "hidden_act", "'" + act
+            throw r.json.error("hidden_act", "'" + act
                     + "' is not supported; Llama's SwiGLU uses silu");
         }
-        boolean bias = r.root.path("attention_bias").asBoolean(false);
-        if (bias != r.root.path("mlp_bias").asBoolean(false)) {
-            throw UserInputException.at(r.file, 0, "mlp_bias",
+        boolean bias = r.bool("attention_bias", false);
+        if (bias != r.bool("mlp_bias", false)) {
+            throw r.json.error("mlp_bias",
                     "must equal attention_bias; align4j has one bias flag for all linear layers");
         }
         int d = r.integer("hidden_size", null);
         int heads = r.integer("num_attention_heads", null);
         if (heads <= 0) {
-            throw UserInputException.at(r.file, 0, "num_attention_heads", "must be positive, got "
+            throw r.json.error("num_attention_heads", "must be positive, got "
                     + heads);
         }
-        JsonNode headDim = r.root.get("head_dim");
-        if (headDim != null && !headDim.isNull() && headDim.asInt() != d / heads) {
-            throw UserInputException.at(r.file, 0, "head_dim", headDim.asInt()
+        int headDim = r.integer("head_dim", d / heads);
+        if (headDim != d / heads) {
+            throw r.json.error("head_dim", headDim
                     + " differs from hidden_size / num_attention_heads = " + d / heads
                     + ", which align4j requires");
         }
@@ -138,11 +129,11 @@ public final class HfConfig {
                 r.integer("max_position_embeddings", 2048), d,
                 r.integer("num_hidden_layers", null), heads,
                 r.integer("num_key_value_heads", heads), r.integer("intermediate_size", null),
-                r.root.path("tie_word_embeddings").asBoolean(false), bias,
-                r.root.path("rms_norm_eps").asDouble(1e-6),
+                r.bool("tie_word_embeddings", false), bias,
+                r.number("rms_norm_eps", 1e-6),
                 theta,
-                r.root.path("attention_dropout").asDouble(0.0),
-                r.root.path("initializer_range").asDouble(0.02), Activation.SILU);
+                r.number("attention_dropout", 0.0),
+                r.number("initializer_range", 0.02), Activation.SILU);
     }
 
     /**
@@ -206,20 +197,65 @@ public final class HfConfig {
         return o;
     }
 
-    /** Typed access to required keys, with errors that name the file and key. */
-    private record Reader(Path file, JsonNode root) {
+    /** Typed access to keys, with errors that name the file, line and key. */
+    private record Reader(HfJson json, JsonNode root) {
+        Reader(HfJson json) {
+            this(json, json.root());
+        }
+
         int integer(String key, Integer fallback) {
             JsonNode n = root.get(key);
             if (n == null || n.isNull()) {
                 if (fallback == null) {
-                    throw UserInputException.at(file, 0, key, "missing");
+                    throw json.error(key, "missing");
                 }
                 return fallback;
             }
-            if (!n.canConvertToInt()) {
-                throw UserInputException.at(file, 0, key, "expected an integer, got " + n);
+            if (!n.isNumber() || !n.canConvertToInt() || n.asDouble() != Math.rint(n.asDouble())) {
+                throw json.error(key, "expected an integer, got " + n);
             }
             return n.asInt();
+        }
+
+        double number(String key, double fallback) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isNumber()) {
+                throw json.error(key, "expected a number, got " + n);
+            }
+            return n.asDouble();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isBoolean()) {
+                throw json.error(key, "expected true or false, got " + n);
+            }
+            return n.asBoolean();
+        }
+
+        String text(String key, String fallback) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isTextual()) {
+                throw json.error(key, "expected a string, got " + n);
+            }
+            return n.textValue();
+        }
+
+        /** Refuses a boolean key set to anything but {@code expected} (absent or null is fine). */
+        void require(String key, boolean expected, String why) {
+            JsonNode n = root.get(key);
+            if (n != null && !n.isNull() && (!n.isBoolean() || n.asBoolean() != expected)) {
+                throw json.error(key, n + " is not supported (" + why + "; expected " + expected + ")");
+            }
         }
     }
 }

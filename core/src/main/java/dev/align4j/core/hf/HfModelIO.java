@@ -51,9 +51,11 @@ public final class HfModelIO {
 
     /** Reads {@code config.json} and the weights of {@code dir} into a float32 model on {@code manager}. */
     public static CausalLM load(Path dir, NDManager manager) {
-        ModelConfig cfg = HfConfig.read(dir.resolve(HfConfig.FILE));
+        HfJson json = HfJson.read(dir.resolve(HfConfig.FILE));
+        ModelConfig cfg = HfConfig.read(json);
         TensorStore store = TensorStore.open(dir);
         String prefix = store.contains("transformer.wte.weight") ? "transformer." : "";
+        checkTying(json, cfg, store, prefix);
         CausalLM model = new CausalLM(cfg);
         model.initialize(manager, DataType.FLOAT32);
         Set<String> used = new HashSet<>();
@@ -71,6 +73,9 @@ public final class HfModelIO {
                         + " has shape " + got + " but " + HfConfig.FILE + " implies " + want);
             }
             float[] data = store.readFloats(hfName);
+            if (cfg.tieWordEmbeddings() && store.contains(HEAD) && hfName.equals(embeddingName(cfg, prefix))) {
+                checkTiedHead(json, cfg, store, hfName, data);
+            }
             Source s = members.get(0).source;
             if (s.transpose()) {
                 data = transpose(data, (int) got.get(0), (int) got.get(1));
@@ -96,6 +101,65 @@ public final class HfModelIO {
         LOG.info("loaded {} model (d={}, layers={}, vocab={}) from {}", cfg.architecture(),
                 cfg.dModel(), cfg.nLayers(), cfg.vocabSize(), dir);
         return model;
+    }
+
+    private static final String HEAD = "lm_head.weight";
+    private static final String TIE = "tie_word_embeddings";
+
+    /**
+     * Refuses weights that contradict {@code tie_word_embeddings}, before any tensor is read: untied
+     * but there is no {@code lm_head.weight} (transformers would start it from random values); tied
+     * but the file holds an {@code lm_head.weight} of another shape than the embedding. Its values
+     * are compared by {@link #checkTiedHead} once the embedding is read. An untied config whose
+     * lm_head equals the embedding loads as two copies.
+     */
+    static void checkTying(HfJson json, ModelConfig cfg, TensorStore store, String prefix) {
+        if (!cfg.tieWordEmbeddings()) {
+            if (!store.contains(HEAD)) {
+                throw json.error(TIE, tieSaid(json, cfg) + ", but " + store.description() + " has no "
+                        + HEAD + "; set " + TIE + " to true if the output layer shares the embedding");
+            }
+            return;
+        }
+        String embedding = embeddingName(cfg, prefix);
+        if (store.contains(HEAD) && store.contains(embedding)) {
+            Shape a = store.info(HEAD).shape();
+            Shape b = store.info(embedding).shape();
+            if (!a.equals(b)) {
+                throw tiedButDistinct(json, cfg, store, "has shape " + a + " while " + embedding
+                        + " has " + b);
+            }
+        }
+    }
+
+    /**
+     * Tied config: refuses a stored {@code lm_head.weight} whose values differ from the embedding
+     * {@code embedding} just read (loading would silently drop the trained output layer).
+     */
+    private static void checkTiedHead(HfJson json, ModelConfig cfg, TensorStore store, String name,
+            float[] embedding) {
+        float[] head = store.readFloats(HEAD);
+        for (int i = 0; i < head.length; i++) {
+            if (Float.compare(head[i], embedding[i]) != 0) {
+                throw tiedButDistinct(json, cfg, store, "differs from " + name + " (element " + i
+                        + ": " + head[i] + " vs " + embedding[i] + ")");
+            }
+        }
+    }
+
+    private static String embeddingName(ModelConfig cfg, String prefix) {
+        return HfNames.source(cfg, "embed_tokens.weight", prefix).hfName();
+    }
+
+    private static String tieSaid(HfJson json, ModelConfig cfg) {
+        return TIE + " is " + cfg.tieWordEmbeddings()
+                + (json.root().has(TIE) ? "" : " (the default for this architecture)");
+    }
+
+    private static UserInputException tiedButDistinct(HfJson json, ModelConfig cfg, TensorStore store,
+            String how) {
+        return json.error(TIE, tieSaid(json, cfg) + ", but " + store.description() + " holds a distinct "
+                + HEAD + " that " + how + "; set " + TIE + " to false to load it as its own output layer");
     }
 
     /**

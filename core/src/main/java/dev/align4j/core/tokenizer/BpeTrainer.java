@@ -2,8 +2,13 @@ package dev.align4j.core.tokenizer;
 
 import dev.align4j.core.UserInputException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +32,9 @@ public final class BpeTrainer {
 
     private static final Logger LOG = LogManager.getLogger(BpeTrainer.class);
 
+    /** The smallest vocabulary: the 256 bytes and the special tokens, no merge. */
+    public static final int MIN_VOCAB = 256 + SpecialTokens.DEFAULTS.size();
+
     private final int vocabSize;
     private final int minFrequency;
 
@@ -36,7 +44,7 @@ public final class BpeTrainer {
      *     smaller vocabulary than asked for); 2 keeps one-off pairs out
      */
     public BpeTrainer(int vocabSize, int minFrequency) {
-        int min = 256 + SpecialTokens.DEFAULTS.size();
+        int min = MIN_VOCAB;
         if (vocabSize < min) {
             throw new UserInputException("vocab size " + vocabSize + " is below the minimum " + min
                     + " (256 bytes + " + SpecialTokens.DEFAULTS.size() + " special tokens)");
@@ -52,19 +60,58 @@ public final class BpeTrainer {
         this(vocabSize, 2);
     }
 
-    /** Trains on the UTF-8 text files {@code files}, each read whole. */
+    /**
+     * Trains on the UTF-8 text files {@code files}, each read whole. Refuses, naming the file, a
+     * folder, a missing or empty file, invalid UTF-8 (with its line), and text that yields no merge at
+     * all when merges were asked for (the result would be the byte tokenizer under another name).
+     */
     public BpeTokenizer trainOnFiles(List<Path> files) {
         Map<String, long[]> words = new HashMap<>();
         for (Path f : files) {
-            String text;
-            try {
-                text = Files.readString(f, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UserInputException(f + ": cannot read as UTF-8 text: " + e.getMessage(), e);
+            String text = readUtf8(f);
+            if (text.isBlank()) {
+                throw new UserInputException(f + ": " + (text.isEmpty() ? "empty file" : "only whitespace")
+                        + "; a tokenizer needs text to learn merges from");
             }
             countWords(text, words);
         }
-        return train(words);
+        BpeTokenizer tok = train(words);
+        if (tok.mergeCount() == 0 && vocabSize > MIN_VOCAB) {
+            String names = String.join(", ", files.stream().map(Path::toString).toList());
+            throw new UserInputException(names + ": the text yields no merges (no pair of adjacent"
+                    + " symbols occurs " + minFrequency + " or more times); give more text or a lower"
+                    + " minimum frequency");
+        }
+        return tok;
+    }
+
+    /** The file as text; invalid UTF-8 is refused with the line of the first bad byte. */
+    static String readUtf8(Path f) {
+        if (Files.isDirectory(f)) {
+            throw new UserInputException(f + ": is a folder, expected a text file");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException(f + ": no such file");
+        } catch (IOException e) {
+            throw new UserInputException(f + ": cannot read: " + e.getMessage(), e);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw UserInputException.at(f, line, null, "invalid UTF-8 (byte " + in.position()
+                    + "); a text file must be UTF-8");
+        }
+        return out.flip().toString();
     }
 
     /** Trains on in-memory texts. */

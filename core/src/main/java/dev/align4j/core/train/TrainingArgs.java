@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.OutputPath;
 import dev.align4j.core.io.Json;
 
 import java.util.regex.Pattern;
@@ -20,7 +21,9 @@ import java.util.regex.Pattern;
  * has {@code ceil(num_train_epochs * batchesPerEpoch / A)} steps, so a last step may take
  * micro-batches from the next epoch (HF instead takes a short last step per epoch).
  *
- * @param outputDir run folder: config.json, run.json, metrics.jsonl, checkpoints/ (HF: required)
+ * @param outputDir run folder: config.json, run.json, metrics.jsonl, checkpoints/ (HF: required); from a
+ *     config file a relative path inside the working directory, from the command line any path
+ *     ({@link OutputPath})
  * @param numTrainEpochs passes over the data when max_steps <= 0; may be fractional (HF 3.0)
  * @param maxSteps optimizer steps; -1 (or 0) derives them from num_train_epochs (HF -1); below -1 refused
  * @param perDeviceTrainBatchSize examples per micro-batch (HF 8)
@@ -50,7 +53,7 @@ import java.util.regex.Pattern;
  * @param resumeFromCheckpoint a checkpoint folder, or "latest" for the newest under output_dir; null starts fresh
  */
 public record TrainingArgs(
-        @JsonProperty("output_dir") String outputDir,
+        @JsonProperty("output_dir") @OutputPath String outputDir,
         @JsonProperty("num_train_epochs") double numTrainEpochs,
         @JsonProperty("max_steps") long maxSteps,
         @JsonProperty("per_device_train_batch_size") int perDeviceTrainBatchSize,

@@ -157,7 +157,7 @@ class ConfigLoaderTest {
     void duplicateKeysMissingFilesAndNonMapsAreUserErrors() throws IOException {
         Path dup = write("dup.yaml", "max_steps: 1\nmax_steps: 2\n");
         assertThatThrownBy(() -> ConfigLoader.load(dup, Map.of(), TrainArgs.class))
-                .hasMessage(dup + ":2: max_steps: key appears twice");
+                .hasMessage(dup + ":2: max_steps: key appears twice (first on line 1)");
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), TrainArgs.class))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("nope.yaml");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.align4j.core.UserInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,5 +76,41 @@ class BpeTrainerTest {
     void rejectsTooSmallVocab() {
         assertThatThrownBy(() -> new BpeTrainer(100)).isInstanceOf(UserInputException.class)
                 .hasMessageContaining("vocab size 100 is below the minimum 261");
+    }
+
+    @Test
+    void filesThatCannotTeachAMergeAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(empty)))
+                .isInstanceOf(UserInputException.class).hasMessage(empty + ": empty file; a tokenizer needs"
+                        + " text to learn merges from");
+        Path blank = Files.writeString(dir.resolve("blank.txt"), " \n\t\n");
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(blank)))
+                .hasMessageStartingWith(blank + ": only whitespace");
+        // every pair occurs once: nothing reaches min frequency 2
+        Path once = Files.writeString(dir.resolve("once.txt"), "abcdefg\n");
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(once)))
+                .hasMessageStartingWith(once + ": the text yields no merges")
+                .hasMessageContaining("2 or more times");
+        assertThat(new BpeTrainer(300, 1).trainOnFiles(List.of(once)).mergeCount()).isPositive();
+        // the smallest vocabulary asks for no merge: not an error
+        assertThat(new BpeTrainer(BpeTrainer.MIN_VOCAB).trainOnFiles(List.of(once)).mergeCount()).isZero();
+        Path folder = Files.createDirectories(dir.resolve("texts"));
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(folder)))
+                .hasMessage(folder + ": is a folder, expected a text file");
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(dir.resolve("nope.txt"))))
+                .hasMessage(dir.resolve("nope.txt") + ": no such file");
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsLine(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.txt");
+        byte[] head = "the movie\nwas great\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 2);
+        bytes[head.length] = (byte) 0xC3; // a lead byte followed by an ASCII byte: malformed
+        bytes[head.length + 1] = 'x';
+        Files.write(bad, bytes);
+        assertThatThrownBy(() -> new BpeTrainer(300).trainOnFiles(List.of(bad)))
+                .isInstanceOf(UserInputException.class).hasMessageStartingWith(bad + ":3: invalid UTF-8");
     }
 }

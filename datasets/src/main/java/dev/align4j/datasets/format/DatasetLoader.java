@@ -41,6 +41,11 @@ public final class DatasetLoader {
         private int skipped;
         private final Map<String, Integer> reasons = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
+        private final int kept;
+
+        private Stats(int kept) {
+            this.kept = kept;
+        }
 
         public DataFormat format() {
             return format;
@@ -55,9 +60,57 @@ public final class DatasetLoader {
         }
     }
 
+    /**
+     * Every bad record of {@code file} in one pass ({@code file:line: field: what}), the first
+     * {@code shown} kept, all counted. A fault that ends the file (a syntax error inside a JSON
+     * array, an unreadable gzip stream) is the last problem listed, with {@code complete} false.
+     */
+    public static Validation validate(Path file, LoadOptions options, int shown) {
+        Stats stats = new Stats(shown);
+        String fatal = null;
+        try {
+            streamInto(stats, file, options.withSkipInvalid(true), ex -> { }, false);
+        } catch (UserInputException e) {
+            if (stats.read == 0 && stats.skipped == 0) {
+                throw e; // nothing read: the file itself is the problem (missing, empty, no format)
+            }
+            fatal = e.getMessage();
+        }
+        List<String> problems = new ArrayList<>(stats.problems);
+        int bad = stats.skipped;
+        if (fatal != null) {
+            bad++;
+            if (problems.size() < shown) {
+                problems.add(fatal + " (reading stopped here)");
+            }
+        }
+        return new Validation(file, stats.format, stats.read, bad, problems, fatal == null);
+    }
+
+    /**
+     * What {@link #validate} found.
+     *
+     * @param valid records that parsed
+     * @param invalid bad records (a fault that stopped reading counts as one)
+     * @param shown the first problems, {@code file:line: field: what}
+     * @param complete false when a fault stopped reading before the end of the file
+     */
+    public record Validation(Path file, DataFormat format, int valid, int invalid, List<String> shown,
+                             boolean complete) {
+        public Validation {
+            shown = List.copyOf(shown);
+        }
+    }
+
     /** Streams the examples of {@code file} to {@code sink} without holding them. */
     public static Stats stream(Path file, LoadOptions options, Consumer<Example> sink) {
-        Stats stats = new Stats();
+        Stats stats = new Stats(KEPT_PROBLEMS);
+        streamInto(stats, file, options, sink, true);
+        return stats;
+    }
+
+    private static void streamInto(Stats stats, Path file, LoadOptions options, Consumer<Example> sink,
+                                   boolean warn) {
         RecordParser[] parser = {null};
         JsonRecords.read(file, raw -> {
             if (raw.error() != null) {
@@ -89,10 +142,9 @@ public final class DatasetLoader {
             }
             stats.format = options.format();
         }
-        if (stats.skipped > 0) {
+        if (warn && stats.skipped > 0) {
             LOG.warn("{}: skipped {} invalid records of {}: {}", file, stats.skipped, stats.read + stats.skipped, stats.reasons);
         }
-        return stats;
     }
 
     private static void skipOrThrow(Stats stats, LoadOptions options, RecordError e, Source src) {
@@ -101,7 +153,7 @@ public final class DatasetLoader {
         }
         stats.skipped++;
         stats.reasons.merge(e.getMessage(), 1, Integer::sum);
-        if (stats.problems.size() < KEPT_PROBLEMS) {
+        if (stats.problems.size() < stats.kept) {
             stats.problems.add(e.at(src).getMessage());
         }
     }

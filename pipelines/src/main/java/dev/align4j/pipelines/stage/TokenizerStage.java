@@ -2,7 +2,10 @@ package dev.align4j.pipelines.stage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.tokenizer.BpeTokenizer;
+import dev.align4j.core.UserInputException;
 import dev.align4j.core.tokenizer.BpeTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +51,26 @@ public final class TokenizerStage implements Stage {
 
     @Override
     public void check(StageConfig c) {
-        c.bind(Config.class).trainer();
+        Config cfg = c.bind(Config.class);
+        cfg.trainer();
+        for (String f : cfg.input()) {
+            Path p = Path.of(f);
+            // files an earlier stage writes do not exist yet; those that do are checked now
+            if (Files.isDirectory(p) || (Files.isRegularFile(p) && sizeOf(p) == 0)) {
+                // in the --set form the pipeline loader moves to the line of the input key
+                throw UserInputException.at("--set", 0, "input", f + ": "
+                        + (Files.isDirectory(p) ? "is a folder, expected a text file"
+                                : "empty file; a tokenizer needs text to learn merges from"));
+            }
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1; // unreadable: reported when the stage reads it
+        }
     }
 
     @Override
