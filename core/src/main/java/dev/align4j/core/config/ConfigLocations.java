@@ -3,6 +3,8 @@ package dev.align4j.core.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where in a config an error belongs when the message only names a key: a record's own check
@@ -11,6 +13,13 @@ import java.util.Set;
  * ({@code FILE:LINE: key: what}), or to {@code --set} when a flag set the key.
  */
 final class ConfigLocations {
+
+    /** A key at the start of a message. */
+    private static final Pattern LEADING_KEY = Pattern.compile("([a-z][a-z0-9_]*)");
+    /** Any word that might be a key. */
+    private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]*");
+    /** {@code key:} or {@code key[3]:} at the start of a message. */
+    private static final Pattern NAMED_KEY = Pattern.compile("([a-z][a-z0-9_]*)(?:\\[(\\d+)\\])?:");
 
     private ConfigLocations() {
     }
@@ -22,14 +31,14 @@ final class ConfigLocations {
      * named, the file alone.
      */
     static UserInputException located(ConfigSource src, ObjectNode node, String what, Throwable cause) {
-        java.util.regex.Matcher lead = LEADING_KEY.matcher(what);
+        Matcher lead = LEADING_KEY.matcher(what);
         if (lead.lookingAt() && node.has(lead.group(1))) {
             String key = lead.group(1);
             boolean prefixed = what.startsWith(key + ":");
             String rest = prefixed ? what.substring(key.length() + 1).strip() : what;
             return prefixed ? src.error(key, rest) : keyLine(src, key, what);
         }
-        java.util.regex.Matcher words = WORD.matcher(what);
+        Matcher words = WORD.matcher(what);
         while (words.find()) {
             if (node.has(words.group())) {
                 return keyLine(src, words.group(), what);
@@ -47,12 +56,14 @@ final class ConfigLocations {
         return UserInputException.at(src.label(), src.line(key), null, what);
     }
 
-    private static final java.util.regex.Pattern LEADING_KEY = java.util.regex.Pattern.compile("([a-z][a-z0-9_]*)");
-    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
-
+    /**
+     * A check made after loading failed with {@code e}: when its message starts with a key this config
+     * gave ({@code key:} or {@code key[i]:}), the error at that key's line (or {@code --set}); a key of
+     * {@code valid} the file leaves out gets the file alone; otherwise {@code e} unchanged.
+     */
     static UserInputException locate(ConfigSource source, Set<String> valid, UserInputException e) {
         String msg = e.getMessage() == null ? "" : e.getMessage();
-        java.util.regex.Matcher m = NAMED_KEY.matcher(msg);
+        Matcher m = NAMED_KEY.matcher(msg);
         if (!m.lookingAt()) {
             return e;
         }
@@ -70,8 +81,4 @@ final class ConfigLocations {
         located.initCause(e);
         return located;
     }
-
-    /** {@code key:} or {@code key[3]:} at the start of a message. */
-    private static final java.util.regex.Pattern NAMED_KEY =
-            java.util.regex.Pattern.compile("([a-z][a-z0-9_]*)(?:\\[(\\d+)\\])?:");
 }
