@@ -98,7 +98,7 @@ public final class DpoRun extends RunLifecycle {
     protected Trained fit() {
         Path out = outputDir();
         CausalLM model = policy.model();
-        Map<String, Parameter> trainable = Peft.apply(model, peft, policy.manager());
+        Map<String, Parameter> trainable = Peft.apply(model, peft, policy.manager(), args.seed());
         baseHash = lora() ? Adapters.baseModelHash(model) : null;
         createDir(out);
         long t0 = System.nanoTime();

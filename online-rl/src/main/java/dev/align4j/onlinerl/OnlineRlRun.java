@@ -82,7 +82,7 @@ public final class OnlineRlRun extends RunLifecycle {
         CausalLM model = policy.model();
         boolean lora = LoraExport.adapters(peft);
         baseHash = lora ? Adapters.baseModelHash(model) : null;
-        Map<String, Parameter> trainable = Peft.apply(model, peft, policy.manager());
+        Map<String, Parameter> trainable = Peft.apply(model, peft, policy.manager(), args.seed());
         boolean wantRef = cfg.beta() > 0;
         ModelBundle refCopy = wantRef && !lora ? ModelBundle.load(Path.of(cfg.policy()),
                 policy.manager().getDevice(), cfg.template()) : null;

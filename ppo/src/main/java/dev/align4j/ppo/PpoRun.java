@@ -111,7 +111,7 @@ public final class PpoRun extends RunLifecycle {
     protected Trained fit() {
         CausalLM model = m.policy().model();
         baseHash = LoraExport.adapters(peft) ? Adapters.baseModelHash(model) : null;
-        Map<String, Parameter> trainable = Peft.apply(model, peft, m.policy().manager());
+        Map<String, Parameter> trainable = Peft.apply(model, peft, m.policy().manager(), args.seed());
         m.reward().parameters().values().forEach(p -> p.freeze(true));
         Map<String, Parameter> criticParams = new LinkedHashMap<>(Peft.apply(m.critic().base().model(),
                 PeftConfig.of(PeftMethod.FULL), m.critic().base().manager()));

@@ -65,7 +65,8 @@ public final class RewardRun extends RunLifecycle {
         RewardConfig cfg = settings.reward();
         CausalLM model = rm.base().model();
         baseHash = LoraExport.adapters(settings.peft()) ? Adapters.baseModelHash(model) : null;
-        Map<String, Parameter> trainable = new LinkedHashMap<>(Peft.apply(model, settings.peft(), rm.base().manager()));
+        Map<String, Parameter> trainable = new LinkedHashMap<>(Peft.apply(model, settings.peft(), rm.base().manager(),
+                settings.args().seed()));
         trainable.putAll(rm.headParameters());
         Map<String, Parameter> all = new LinkedHashMap<>();
         rm.parameters().forEach((k, v) -> {

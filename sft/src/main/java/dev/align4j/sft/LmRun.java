@@ -104,7 +104,7 @@ public final class LmRun extends RunLifecycle {
     protected Trained fit() {
         CausalLM model = bundle.model();
         baseHash = LoraExport.adapters(peft) ? Adapters.baseModelHash(model) : null;
-        Map<String, Parameter> trainable = Peft.apply(model, peft, bundle.manager());
+        Map<String, Parameter> trainable = Peft.apply(model, peft, bundle.manager(), args.seed());
         trainableCount = trainable.values().stream().mapToLong(p -> p.getShape().size()).sum();
         // QLoRA frees the dense weights it quantized: they are neither saved nor restored
         Map<String, Parameter> live = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.align4j.core.peft;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -34,6 +35,18 @@ public final class Peft {
     private static final Logger LOG = LogManager.getLogger(Peft.class);
 
     private Peft() {
+    }
+
+    /**
+     * {@link #apply(CausalLM, PeftConfig, NDManager)} with the engine's random generator seeded with
+     * {@code seed} first: new LoRA A matrices are drawn from it, and nothing else in a fresh JVM
+     * seeds it before this point (the training engine seeds it later), so without the seed the
+     * adapter's start, and so the whole run, would change from one process to the next. Every
+     * trainer calls this one with the run's seed.
+     */
+    public static Map<String, Parameter> apply(CausalLM model, PeftConfig cfg, NDManager manager, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        return apply(model, cfg, manager);
     }
 
     /**

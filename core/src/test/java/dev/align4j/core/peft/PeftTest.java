@@ -153,6 +153,23 @@ class PeftTest {
                 "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
     }
 
+    /** LoRA A after a seeded apply, with {@code draws} numbers taken from the engine RNG before it. */
+    private float[] seededLoraA(long seed, int draws) {
+        CausalLM model = TinyModels.random(TinyModels.gpt2(), manager, 1);
+        manager.randomUniform(0, 1, new Shape(draws)).close(); // whatever ran before in this JVM
+        Map<String, Parameter> trainable = Peft.apply(model,
+                PeftConfig.lora(PeftMethod.LORA, 2, 4, List.of("all-linear")), manager, seed);
+        return trainable.entrySet().stream().filter(e -> e.getKey().endsWith("lora_A")).findFirst()
+                .orElseThrow().getValue().getArray().toFloatArray();
+    }
+
+    @Test
+    void seededApplyDrawsTheSameAdaptersWhateverRanBefore() {
+        float[] a = seededLoraA(7, 3);
+        assertThat(seededLoraA(7, 1000)).containsExactly(a);
+        assertThat(seededLoraA(8, 3)).isNotEqualTo(a);
+    }
+
     @Test
     void unknownTargetIsRejectedWithTheLayerNames() {
         CausalLM model = TinyModels.random(TinyModels.gpt2(), manager, 1);
