@@ -1,6 +1,7 @@
 package dev.align4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.config.Pair;
 import dev.align4j.core.io.Json;
@@ -67,6 +68,19 @@ public final class ConfigOptions {
         return ConfigLoader.loadSplit(file, overrides(typedFlags), first, second);
     }
 
+    /**
+     * Runs {@code work} (a run's validation: loading the model, checking PEFT targets against it); a
+     * bad-input error that starts with a key of this config gets the file and line of that key
+     * ({@code sft.yaml:12: lora_target_modules: ...}).
+     */
+    public <T> T locating(Map<String, ?> typedFlags, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (UserInputException e) {
+            throw ConfigLoader.locate(file, overrides(typedFlags), e);
+        }
+    }
+
     /** Key/value pairs in order; unlike {@code Map.of}, values may be null (flag not given). */
     public static Map<String, Object> flags(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
@@ -77,6 +91,18 @@ public final class ConfigOptions {
             out.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return out;
+    }
+
+    /**
+     * {@code value} when it is null (flag not given) or at least {@code min}; else exit 2 naming the
+     * flag: {@code --max-steps: must be >= 1, got -1} (in a config, HF's -1 means "use the epochs"; on
+     * the command line a count is meant).
+     */
+    public static <N extends Number> N atLeast(String flag, N value, long min) {
+        if (value != null && value.longValue() < min) {
+            throw new UserInputException(flag + ": must be >= " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static String asText(Object value) {

@@ -177,6 +177,10 @@ public final class DataCommand {
         @Override
         public Integer call() {
             // validate everything before writing anything
+            Outputs.folder("--out", out);
+            ConfigOptions.atLeast("--n", n, 2);
+            ConfigOptions.atLeast("--train-prompts", trainPrompts, 1);
+            ConfigOptions.atLeast("--eval-prompts", evalPrompts, 1);
             SentimentSynth.Options o = new SentimentSynth.Options(n, trainPrompts, evalPrompts, seed);
             Lexicon lex = Lexicon.resolve(lexicon);
             SentimentSynth.Written w = SentimentSynth.write(out, lex, o);
@@ -219,6 +223,10 @@ public final class DataCommand {
 
         @Override
         public Integer call() {
+            Outputs.folder("--out", out);
+            ConfigOptions.atLeast("--n", n, 1);
+            ConfigOptions.atLeast("--train-prompts", trainPrompts, 1);
+            ConfigOptions.atLeast("--eval-prompts", evalPrompts, 1);
             ArithmeticSynth.Options o = new ArithmeticSynth.Options(n, trainPrompts, evalPrompts, seed, maxDigits, ops);
             ArithmeticSynth.Written w = ArithmeticSynth.write(out, o);
             PrintWriter pw = spec.commandLine().getOut();

@@ -59,13 +59,14 @@ public final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
-                "data", data, "model", model, "output_dir", outputDir, "max_steps", maxSteps,
+                "data", data, "model", model, "output_dir", outputDir, "max_steps", ConfigOptions.atLeast("--max-steps", maxSteps, 1),
                 "loss_type", lossType == null ? null : lossType.name().toLowerCase(Locale.ROOT), "beta", beta,
                 "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, DpoConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (DpoRun run = DpoTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(DpoConfig.class))) {
+        try (DpoRun run = parts.locating(() -> DpoTrainer.prepare(args, parts.get(PeftConfig.class),
+                parts.get(DpoConfig.class)))) {
             RunLogging.attach(run.outputDir());
             TrainOutput printer = new TrainOutput(out, "align4j dpo", args.loggingSteps(), "loss");
             long start = System.nanoTime();

@@ -73,7 +73,8 @@ abstract class OnlineRlCommand implements Callable<Integer> {
         OnlineRlConfig cfg = parts.get(OnlineRlConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (OnlineRlRun run = OnlineRlTrainer.prepare(args, parts.get(PeftConfig.class), cfg)) {
+        ConfigLoader.Parts loaded = parts;
+        try (OnlineRlRun run = loaded.locating(() -> OnlineRlTrainer.prepare(args, loaded.get(PeftConfig.class), cfg))) {
             RunLogging.attach(run.outputDir());
             TrainOutput printer = new TrainOutput(out, "align4j " + spec.name(), 1, "reward");
             RunResult r = printer.attach(run).train();
@@ -93,7 +94,7 @@ abstract class OnlineRlCommand implements Callable<Integer> {
     private ConfigLoader.Parts load(String algo) {
         return config.loadParts(ConfigOptions.flags(
                 "policy", policy, "prompts", prompts, "reward_funcs", rewards, "output_dir", outputDir,
-                "max_steps", iterations, "resume_from_checkpoint", resume.checkpoint(), "algorithm", algo),
+                "max_steps", ConfigOptions.atLeast("--iterations", iterations, 1), "resume_from_checkpoint", resume.checkpoint(), "algorithm", algo),
                 TrainingArgs.class, PeftConfig.class, OnlineRlConfig.class, AlgorithmKey.class);
     }
 

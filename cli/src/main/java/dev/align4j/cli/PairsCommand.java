@@ -66,6 +66,10 @@ public final class PairsCommand {
 
         @Override
         public Integer call() {
+            Outputs.file("--out", out);
+            ConfigOptions.atLeast("--n-pairs", nPairs, 0);
+            ConfigOptions.atLeast("--batch-size", batchSize, 1);
+            ConfigOptions.atLeast("--max-new-tokens", maxNewTokens, 1);
             PairMaker.Options o;
             try {
                 o = new PairMaker.Options(nPairs, seed, temperature, maxNewTokens, batchSize, 10);

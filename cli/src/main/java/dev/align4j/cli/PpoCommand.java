@@ -55,11 +55,12 @@ public final class PpoCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
                 "policy", policy, "reward_model", reward, "prompts", prompts, "output_dir", outputDir,
-                "num_iterations", iterations, "resume_from_checkpoint", resume.checkpoint()),
+                "num_iterations", ConfigOptions.atLeast("--iterations", iterations, 1), "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, PpoConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (PpoRun run = PpoTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(PpoConfig.class))) {
+        try (PpoRun run = parts.locating(() -> PpoTrainer.prepare(args, parts.get(PeftConfig.class),
+                parts.get(PpoConfig.class)))) {
             RunLogging.attach(run.outputDir());
             TrainOutput printer = new TrainOutput(out, "align4j ppo", 1, "score");
             RunResult r = printer.attach(run).train();

@@ -2,6 +2,7 @@ package dev.align4j.cli;
 
 import dev.align4j.core.UserInputException;
 import dev.align4j.core.config.ConfigLoader;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.train.TrainingArgs;
 import dev.align4j.sft.LmRun;
 import dev.align4j.sft.PretrainConfig;
@@ -9,7 +10,6 @@ import dev.align4j.sft.Pretrainer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ final class PretrainCommand implements Callable<Integer> {
         Map<String, String> o = new LinkedHashMap<>(PretrainConfig.TRAINING_DEFAULTS);
         o.putAll(set);
         Map<String, Object> flags = ConfigOptions.flags("text", text, "model_config", modelConfig, "model", model,
-                "tokenizer", tokenizer, "output_dir", outputDir, "max_steps", maxSteps, "seq_len", seqLen,
+                "tokenizer", tokenizer, "output_dir", outputDir, "max_steps", ConfigOptions.atLeast("--max-steps", maxSteps, 1), "seq_len", seqLen,
                 "per_device_train_batch_size", batchSize, "learning_rate", learningRate, "seed", seed,
                 "device", device, "resume_from_checkpoint", resume.checkpoint());
         ConfigOptions asText = new ConfigOptions();
@@ -126,16 +126,18 @@ final class PretrainCommand implements Callable<Integer> {
             }
         }
         Path p = Path.of(spec);
-        if (!Files.isRegularFile(p)) {
+        if (!Files.exists(p)) {
             throw new UserInputException("--text: " + spec + ": no such file (or use " + QUICKSTART + ")");
         }
+        String text;
         try {
-            return new Pretrainer.Text(spec, StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString());
-        } catch (CharacterCodingException e) {
-            throw new UserInputException("--text: " + spec + ": not UTF-8 text");
-        } catch (IOException e) {
-            throw new UserInputException("--text: " + spec + ": cannot read: " + e.getMessage(), e);
+            text = TextFiles.readUtf8(p, "text file");
+        } catch (UserInputException e) {
+            throw new UserInputException("--text: " + e.getMessage(), e);
         }
+        if (text.isBlank()) {
+            throw new UserInputException("--text: " + spec + ": the file is empty (nothing to train on)");
+        }
+        return new Pretrainer.Text(spec, text);
     }
 }

@@ -104,11 +104,12 @@ public final class RewardCommand {
 
         @Override
         public Integer call() {
-            RewardSettings s = RewardSettings.load(config.file(), config.overrides(ConfigOptions.flags(
-                    "data", data, "model", model, "output_dir", outputDir, "max_steps", maxSteps,
-                    "resume_from_checkpoint", resume.checkpoint())));
+            Map<String, Object> flags = ConfigOptions.flags("data", data, "model", model, "output_dir", outputDir,
+                    "max_steps", ConfigOptions.atLeast("--max-steps", maxSteps, 1),
+                    "resume_from_checkpoint", resume.checkpoint());
+            RewardSettings s = RewardSettings.load(config.file(), config.overrides(flags));
             PrintWriter out = spec.commandLine().getOut();
-            try (RewardRun run = RewardTrainer.prepare(s)) {
+            try (RewardRun run = config.locating(flags, () -> RewardTrainer.prepare(s))) {
                 RunLogging.attach(run.outputDir());
                 out.printf(Locale.ROOT, "reward model: %d training pairs, %d validation, base %s -> %s%n",
                         run.trainPairs(), run.valPairs(), s.reward().model(), run.outputDir());
@@ -202,7 +203,8 @@ public final class RewardCommand {
 
         @Override
         public Integer call() {
-            // every record is parsed and checked before the model loads or anything is written
+            // the output and every record are checked before the model loads or anything is written
+            Outputs.file("--out", outFile);
             LoadedDataset ds = read.load();
             List<ObjectNode> raw = new ArrayList<>();
             JsonRecords.read(read.data, r -> raw.add((ObjectNode) r.node()));

@@ -54,11 +54,12 @@ final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigLoader.Parts parts = config.loadParts(ConfigOptions.flags(
-                "data", data, "method", method == null ? null : method.configName(), "max_steps", maxSteps,
+                "data", data, "method", method == null ? null : method.configName(), "max_steps", ConfigOptions.atLeast("--max-steps", maxSteps, 1),
                 "output_dir", outputDir, "model", model, "resume_from_checkpoint", resume.checkpoint()),
                 TrainingArgs.class, PeftConfig.class, SftConfig.class);
         TrainingArgs args = parts.get(TrainingArgs.class);
-        try (LmRun run = SftTrainer.prepare(args, parts.get(PeftConfig.class), parts.get(SftConfig.class))) {
+        try (LmRun run = parts.locating(() -> SftTrainer.prepare(args, parts.get(PeftConfig.class),
+                parts.get(SftConfig.class)))) {
             RunLogging.attach(run.outputDir());
             TrainOutput out = new TrainOutput(spec.commandLine().getOut(), "align4j sft", args.loggingSteps(), "loss");
             out.header("sft", run);

@@ -83,6 +83,7 @@ public final class DpoRun extends RunLifecycle {
         this.refDir = Path.of(cfg.refModel());
         this.separateRef = separateRef;
         this.device = device;
+        Peft.check(policy.model(), peft); // before the run folder exists
     }
 
     private boolean lora() {

@@ -64,6 +64,7 @@ public final class OnlineRlRun extends RunLifecycle {
         this.reward = reward;
         this.prompts = prompts;
         this.samples = samples;
+        Peft.check(policy.model(), peft); // before the run folder exists
     }
 
     /** The first iteration's metrics of this invocation (empty before training). */

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.config.TreeReader;
 import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +26,7 @@ record YamlTree(Path file, ObjectNode root, Map<String, Integer> lines) {
     static YamlTree read(Path file) {
         Map<String, Integer> lines = new HashMap<>();
         ObjectMapper yaml = Json.yaml();
-        try (JsonParser p = yaml.createParser(Files.newBufferedReader(file))) {
+        try (JsonParser p = yaml.createParser(TextFiles.readUtf8(file, "pipeline file"))) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw UserInputException.at(file, first == null ? 0 : TreeReader.lineOf(p), null,
@@ -35,11 +35,8 @@ record YamlTree(Path file, ObjectNode root, Map<String, Integer> lines) {
             ObjectNode root = JsonNodeFactory.instance.objectNode();
             TreeReader.readObject(file, p, root, lines);
             return new YamlTree(file, root, lines);
-        } catch (NoSuchFileException e) {
-            throw new UserInputException(file + ": no such pipeline file");
         } catch (JsonProcessingException e) {
-            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw UserInputException.at(file, line, null, "cannot parse: " + e.getOriginalMessage());
+            throw TextFiles.parseError(file, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

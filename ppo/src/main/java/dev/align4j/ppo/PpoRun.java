@@ -94,6 +94,7 @@ public final class PpoRun extends RunLifecycle {
         this.samples = samples;
         this.stats = stats;
         this.iterations = plannedSteps();
+        Peft.check(models.policy().model(), peft); // before the run folder exists
     }
 
     /** The first iteration's metrics of this invocation (empty before training). */

@@ -40,6 +40,7 @@ public final class RewardRun extends RunLifecycle {
         this.settings = settings;
         this.rm = rm;
         this.data = data;
+        Peft.check(rm.base().model(), settings.peft()); // before the run folder exists
     }
 
     public int trainPairs() {

@@ -75,6 +75,7 @@ public final class LmRun extends RunLifecycle {
         this.runConfig = runConfig;
         this.origin = origin;
         this.sampling = sampling;
+        Peft.check(bundle.model(), peft); // before the run folder exists
     }
 
     public TrainingArgs args() {

@@ -1,18 +1,13 @@
 package dev.align4j.sft;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.align4j.core.UserInputException;
-import dev.align4j.core.io.Json;
+import dev.align4j.core.config.ConfigLoader;
 import dev.align4j.core.model.ModelConfig;
 import dev.align4j.core.tokenizer.Tokenizer;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Map;
 
 /** The shape of a model trained from scratch, sized to its tokenizer. */
 public final class ModelConfigs {
@@ -34,22 +29,8 @@ public final class ModelConfigs {
                 throw UserInputException.at(null, 0, "model_config", e.getMessage() + " or a config file");
             }
         }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? Json.yaml() : Json.mapper();
-        try {
-            JsonNode tree = m.readTree(file.toFile());
-            if (!(tree instanceof ObjectNode obj)) {
-                throw UserInputException.at(file, 0, null, "expected a map of model config fields");
-            }
-            obj.put("vocab_size", tokenizer.vocabSize());
-            if (obj.hasNonNull("architecture")) {
-                obj.put("architecture", obj.get("architecture").asText().toUpperCase(Locale.ROOT));
-            }
-            return m.treeToValue(obj, ModelConfig.class);
-        } catch (IOException e) {
-            Throwable c = e.getCause();
-            String what = c instanceof IllegalArgumentException ? c.getMessage() : e.getMessage();
-            throw UserInputException.at(file, 0, null, what);
-        }
+        // file:line: key errors (unknown keys with the closest valid one, types, ranges) as for any config;
+        // vocab_size is always the tokenizer's
+        return ConfigLoader.load(file, Map.of("vocab_size", String.valueOf(tokenizer.vocabSize())), ModelConfig.class);
     }
 }

@@ -122,11 +122,26 @@ public final class ConfigLoader {
             out.put(t, bind(src, node, t));
         }
         LOG.debug("loaded {} from {}", out.keySet(), src.label());
-        return new Parts(out);
+        return new Parts(out, src);
     }
 
-    /** The records {@link #loadParts} bound, by type. */
-    public record Parts(Map<Class<?>, Object> values) {
+    /**
+     * The records {@link #loadParts} bound, by type, and where each key came from: checks made after
+     * loading (a model, data) that name a key get its file and line through {@link #locate}.
+     */
+    public static final class Parts {
+        private final Map<Class<?>, Object> values;
+        private final ConfigSource source;
+
+        Parts(Map<Class<?>, Object> values, ConfigSource source) {
+            this.values = values;
+            this.source = source;
+        }
+
+        public Map<Class<?>, Object> values() {
+            return values;
+        }
+
         public <T> T get(Class<T> type) {
             Object v = values.get(type);
             if (v == null) {
@@ -134,6 +149,41 @@ public final class ConfigLoader {
             }
             return type.cast(v);
         }
+
+        /**
+         * {@code e} at the line of the key its message starts with ({@code "lora_target_modules: 'x'
+         * matches no linear layer"} becomes {@code "FILE:LINE: lora_target_modules: ..."}, or
+         * {@code "--set: ..."} when a flag set it); {@code e} itself when the message names no key of
+         * this config or already names a place.
+         */
+        public UserInputException locate(UserInputException e) {
+            Set<String> valid = new TreeSet<>();
+            values.keySet().forEach(t -> valid.addAll(keys(t)));
+            return ConfigLocations.locate(source, valid, e);
+        }
+
+        /** Runs {@code work}, passing any bad-input error it throws through {@link #locate}. */
+        public <T> T locating(java.util.function.Supplier<T> work) {
+            try {
+                return work.get();
+            } catch (UserInputException e) {
+                throw locate(e);
+            }
+        }
+    }
+
+    /**
+     * {@link Parts#locate} for a command that did not keep its Parts: reads {@code file} and
+     * {@code overrides} again (only on this error path) to find the line of the key {@code e} names.
+     */
+    public static UserInputException locate(Path file, Map<String, String> overrides, UserInputException e) {
+        ConfigSource src;
+        try {
+            src = read(file, overrides);
+        } catch (UserInputException unreadable) {
+            return e;
+        }
+        return ConfigLocations.locate(src, Set.of(), e);
     }
 
     /** The top-level keys {@code type} accepts, in declaration order. */
@@ -209,8 +259,7 @@ public final class ConfigLoader {
             String path = pathOf(e);
             String what = cause.getMessage() == null ? cause.toString() : cause.getMessage();
             if (path.isEmpty()) {
-                String where = src.label() + (src.hasOverrides() ? " with flags" : "");
-                throw new UserInputException(where + ": " + what, cause);
+                throw ConfigLocations.located(src, node, what, cause);
             }
             throw src.error(path, what);
         } catch (MismatchedInputException e) {

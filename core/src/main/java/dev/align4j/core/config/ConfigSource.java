@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.align4j.core.UserInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +40,7 @@ final class ConfigSource {
         if (file == null) {
             return src;
         }
-        try (JsonParser p = mapper.createParser(Files.newBufferedReader(file))) {
+        try (JsonParser p = mapper.createParser(TextFiles.readUtf8(file, "config file"))) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return src; // an empty file is an empty config
@@ -53,11 +51,8 @@ final class ConfigSource {
             }
             TreeReader.readObject(file, p, src.root, src.lines);
             return src;
-        } catch (NoSuchFileException e) {
-            throw new UserInputException(file + ": no such config file");
         } catch (JsonProcessingException e) {
-            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw UserInputException.at(file, line, null, "cannot parse: " + e.getOriginalMessage());
+            throw TextFiles.parseError(file, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read config " + file, e);
         }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.io.Safetensors;
 import dev.align4j.core.model.CausalLM;
 import dev.align4j.core.model.Linear;
 import dev.align4j.core.model.Module;
@@ -232,6 +233,9 @@ public final class Adapters {
             expected.put(prefix + "lora_A", new Shape(cfg.loraR(), l.inFeatures()));
             expected.put(prefix + "lora_B", new Shape(l.outFeatures(), cfg.loraR()));
         }
+        // the header, and every tensor's bytes inside the file, before DJL's decoder reads it (a
+        // truncated file is then exit 2 naming it, not "Malformed data")
+        Safetensors.readHeader(weightsFile);
         NDManager manager = base.embedTokens().weight().getArray().getManager();
         try (NDManager tmp = manager.newSubManager(); InputStream in =
                 Files.newInputStream(weightsFile)) {

@@ -72,6 +72,22 @@ public final class Peft {
      * @throws UserInputException when the config does not fit the model (unknown target, too many
      *     layers, BitFit without biases)
      */
+    /**
+     * The checks {@link #apply} makes on {@code model}, without changing it: every lora_target_modules
+     * entry selects a linear layer, freeze_trainable_layers fits, BitFit finds biases. Each run calls
+     * it while it validates, before the run folder exists.
+     *
+     * @throws UserInputException naming the key ({@code lora_target_modules: 'x' matches no linear layer ...})
+     */
+    public static void check(CausalLM model, PeftConfig cfg) {
+        switch (cfg.method()) {
+            case FULL -> { }
+            case FREEZE -> freezeSelection(model, cfg);
+            case BITFIT -> biases(model);
+            case LORA, QLORA -> targetLayers(model, cfg.loraTargetModules());
+        }
+    }
+
     public static Map<String, Parameter> apply(CausalLM model, PeftConfig cfg, NDManager manager) {
         if (!Lora.adapters(model).isEmpty()) {
             throw new IllegalStateException("model already has adapters; apply PEFT to a base model");

@@ -2,6 +2,7 @@ package dev.align4j.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -221,7 +222,7 @@ public final class BpeTokenizer implements Tokenizer {
         try {
             root = Json.mapper().readTree(Files.readString(file));
         } catch (IOException e) {
-            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.readError(file, e);
         }
         TokenizerJson.requireByteLevelBpe(file, root);
         Map<String, Integer> vocab = new HashMap<>();

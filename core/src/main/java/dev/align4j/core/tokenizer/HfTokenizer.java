@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +97,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             LOG.debug("loaded {} with {} ids", file, vocab.size());
             return new HfTokenizer(dir, hf, vocab, specials, config);
         } catch (IOException e) {
-            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.readError(file, e);
         } catch (RuntimeException e) {
             if (e instanceof UserInputException) {
                 throw e;

@@ -2,7 +2,7 @@ package dev.align4j.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class HfTokenizerFiles {
         try {
             config = Files.exists(file) ? (ObjectNode) Json.mapper().readTree(file.toFile()) : Json.mapper().createObjectNode();
         } catch (IOException | ClassCastException e) {
-            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.readError(file, e);
         }
         JsonNode existing = config.get("chat_template");
         if (keepExisting && existing != null && existing.isTextual()) {

@@ -2,6 +2,7 @@ package dev.align4j.core.tokenizer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class Tokenizers {
             try {
                 m = (ObjectNode) Json.mapper().readTree(Files.readString(marker));
             } catch (IOException | ClassCastException e) {
-                throw new UserInputException(marker + ": cannot read: " + e.getMessage(), e);
+                throw TextFiles.readError(marker, e);
             }
             String type = m.path("type").asText();
             return switch (type) {

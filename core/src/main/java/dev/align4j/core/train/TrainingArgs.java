@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *     config file a relative path inside the working directory, from the command line any path
  *     ({@link OutputPath})
  * @param numTrainEpochs passes over the data when {@code max_steps <= 0}; may be fractional (HF 3.0)
- * @param maxSteps optimizer steps; -1 derives them from num_train_epochs (HF -1)
+ * @param maxSteps optimizer steps; -1 (or 0) derives them from num_train_epochs (HF -1); below -1 refused
  * @param perDeviceTrainBatchSize examples per micro-batch (HF 8)
  * @param perDeviceEvalBatchSize examples per eval batch (HF 8)
  * @param gradientAccumulationSteps micro-batches per optimizer step (HF 1)
@@ -85,6 +85,9 @@ public record TrainingArgs(
     public TrainingArgs {
         if (outputDir == null || outputDir.isBlank()) {
             throw bad("output_dir", outputDir, "must be a folder path");
+        }
+        if (maxSteps < -1) {
+            throw bad("max_steps", maxSteps, "must be -1 (steps from num_train_epochs) or >= 1");
         }
         if (maxSteps <= 0 && !(numTrainEpochs > 0)) {
             throw bad("num_train_epochs", numTrainEpochs, "must be > 0 when max_steps <= 0");

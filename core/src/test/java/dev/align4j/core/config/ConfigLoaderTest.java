@@ -115,10 +115,26 @@ class ConfigLoaderTest {
 
     @Test
     void constructorChecksComeOutAsUserInputErrors() throws IOException {
-        Path file = write("train.yaml", "max_steps: -1\n");
+        Path file = write("train.yaml", "# a comment\nmax_steps: -1\n");
+        // the record's message names the key: the error is at that key's line
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), TrainArgs.class))
                 .isInstanceOf(UserInputException.class)
-                .hasMessage(file + ": max_steps must be >= 0, got -1");
+                .hasMessage(file + ":2: max_steps must be >= 0, got -1");
+        // set by a flag: the flag is named instead
+        assertThatThrownBy(() -> ConfigLoader.load(file, overrides("max_steps", "-3"), TrainArgs.class))
+                .hasMessage("--set: max_steps must be >= 0, got -3");
+    }
+
+    @Test
+    void laterChecksThatNameAKeyGetItsLine() throws IOException {
+        Path file = write("train.yaml", "learning_rate: 0.1\n\nmax_steps: 5\n");
+        ConfigLoader.Parts parts = ConfigLoader.loadParts(file, Map.of(), TrainArgs.class);
+        assertThat(parts.locate(new UserInputException("max_steps: too many for this data")))
+                .hasMessage(file + ":3: max_steps: too many for this data");
+        UserInputException elsewhere = new UserInputException("data.jsonl:4: output: missing");
+        assertThat(parts.locate(elsewhere)).isSameAs(elsewhere);
+        assertThat(ConfigLoader.locate(file, Map.of("max_steps", "9"), new UserInputException("max_steps: no")))
+                .hasMessage("--set: max_steps: no");
     }
 
     @Test

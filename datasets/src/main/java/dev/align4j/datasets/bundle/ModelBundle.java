@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.hf.ModelFolder;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
@@ -213,7 +214,7 @@ public final class ModelBundle implements AutoCloseable {
             return Templates.PLAIN;
         } catch (IOException e) {
             Path which = Files.isRegularFile(file) ? file : legacy;
-            throw new UserInputException(which + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.readError(which, e);
         }
     }
 

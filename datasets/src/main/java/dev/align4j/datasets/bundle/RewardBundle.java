@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.UserInputException;
+import dev.align4j.core.config.TextFiles;
 import dev.align4j.core.io.AtomicFiles;
 import dev.align4j.core.io.Json;
 import dev.align4j.core.io.Safetensors;
@@ -128,7 +129,7 @@ public final class RewardBundle implements AutoCloseable {
         try {
             n = Json.mapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.readError(file, e);
         }
         if (!n.path("max_length").canConvertToInt() || !n.path("max_prompt_length").canConvertToInt()) {
             throw new UserInputException(file + ": max_length and max_prompt_length must be integers");

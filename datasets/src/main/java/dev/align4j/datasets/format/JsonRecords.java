@@ -86,6 +86,8 @@ public final class JsonRecords {
                     t = p.nextToken();
                 } catch (JsonParseException e) {
                     throw syntax(file, e);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw brokenGzip(file, p.currentLocation().getLineNr(), e);
                 }
                 if (t == JsonToken.END_ARRAY || t == null) {
                     return;
@@ -102,6 +104,8 @@ public final class JsonRecords {
                     node = JSON.readTree(p);
                 } catch (JsonParseException e) {
                     throw syntax(file, e);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw brokenGzip(file, p.currentLocation().getLineNr(), e);
                 }
                 sink.accept(new Raw(src, node, null));
             }
@@ -117,8 +121,12 @@ public final class JsonRecords {
         boolean eof = false;
         while (!eof) {
             buf.reset();
-            while ((b = in.read()) != -1 && b != '\n') {
-                buf.write(b);
+            try {
+                while ((b = in.read()) != -1 && b != '\n') {
+                    buf.write(b);
+                }
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw brokenGzip(file, line + 1, e);
             }
             eof = b == -1;
             if (eof && buf.size() == 0) {
@@ -143,12 +151,21 @@ public final class JsonRecords {
             try {
                 node = JSON.readTree(text);
             } catch (JsonParseException e) {
-                sink.accept(new Raw(src, null, "invalid JSON: " + brief(e)));
+                // a JSON object over several lines is neither JSON Lines nor a list of records
+                String shape = line == 1 && text.strip().startsWith("{") && !text.strip().endsWith("}")
+                        ? " (a data file is a JSON list of records [{...}, ...] or JSON Lines, one record per line)" : "";
+                sink.accept(new Raw(src, null, "invalid JSON: " + brief(e) + shape));
                 continue;
             }
             sink.accept(node.isObject() ? new Raw(src, node, null)
                     : new Raw(src, null, "expected a JSON object, got " + node.getNodeType().name().toLowerCase()));
         }
+    }
+
+    /** The compressed data stops or breaks at {@code line}: a file cut short in a copy or download. */
+    private static UserInputException brokenGzip(Path file, long line, IOException e) {
+        return UserInputException.at(file, line, null, "gzip data truncated or corrupt here ("
+                + (e.getMessage() == null ? "unexpected end" : e.getMessage()) + "); the lines before it were read");
     }
 
     private static UserInputException syntax(Path file, JsonParseException e) {
@@ -161,6 +178,9 @@ public final class JsonRecords {
     private static String brief(JsonParseException e) {
         String m = e.getOriginalMessage();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        m = nl < 0 ? m : m.substring(0, nl);
+        // "(start marker at [Source: REDACTED ...; line: 1, column: 10])": parser internals
+        return m.replaceAll("\\s*\\(start marker at \\[Source:.*?line: (\\d+), column: (\\d+)\\]\\)",
+                " (opened on line $1, column $2)");
     }
 }
