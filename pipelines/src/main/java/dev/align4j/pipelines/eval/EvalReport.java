@@ -8,12 +8,16 @@ import java.util.Map;
 /**
  * What {@link ModelEval} measured: the table, and every prompt's completions side by side.
  *
+ * @param grammaticalCeiling sentiment task: the highest win rate against the baseline that a policy
+ *     whose every completion is a sentence of the task's grammar can reach ({@code SentimentCeiling});
+ *     null for other tasks
  * @param samples one map per prompt: {@code prompt} and each model's completion under its name
  */
 public record EvalReport(@JsonProperty("n") int n, @JsonProperty("seed") long seed,
         @JsonProperty("baseline") String baseline, @JsonProperty("reference") String reference,
         @JsonProperty("prompts") String prompts, @JsonProperty("heldout_texts") int heldoutTexts,
         @JsonProperty("models") List<ModelMetrics> models,
+        @JsonProperty("grammatical_ceiling") Double grammaticalCeiling,
         @JsonProperty("samples") List<Map<String, String>> samples) {
 
     /** The table as Markdown (also readable as plain text). */
@@ -31,6 +35,10 @@ public record EvalReport(@JsonProperty("n") int n, @JsonProperty("seed") long se
                     num(m.kl(), "%.2f"), m.meanLength(), 100 * m.eosRate(), m.distinctTokens(),
                     m.grammatical() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * m.grammatical()),
                     num(m.perplexity(), "%.2f")));
+        }
+        if (grammaticalCeiling != null) {
+            sb.append(String.format(Locale.ROOT, "%nceiling: %.1f%% is the best win rate vs %s with every completion "
+                    + "in the task's grammar (each open adjective slot positive)%n", 100 * grammaticalCeiling, baseline));
         }
         return sb.toString();
     }

@@ -9,6 +9,7 @@ import dev.align4j.datasets.bundle.RewardBundle;
 import dev.align4j.datasets.format.Message;
 import dev.align4j.datasets.format.Role;
 import dev.align4j.datasets.sentiment.Lexicon;
+import dev.align4j.datasets.sentiment.SentimentCeiling;
 import dev.align4j.datasets.sentiment.SentimentCorpus;
 import dev.align4j.datasets.sentiment.SentimentEval;
 import dev.align4j.datasets.sentiment.SentimentGrammar;
@@ -77,8 +78,10 @@ public final class ModelEval {
             Double gram = grammar == null ? null : grammatical(grammar, promptTexts, s.gens());
             rows.add(row(e.getKey(), c.models().get(e.getKey()), s, base, kl, ppl, gram));
         }
+        Double ceiling = judge == null ? null
+                : new SentimentCeiling(lexicon).winRateCeiling(promptTexts, base.trueReward());
         return new EvalReport(used.size(), c.seed(), c.baseline(), c.reference(), c.prompts(), texts.size(), rows,
-                samples(promptTexts, sides));
+                ceiling, samples(promptTexts, sides));
     }
 
     /** Fresh sentences of the sentiment corpus, from a stream no synth seed reaches in practice. */

@@ -116,6 +116,10 @@ public final class ReportWriter {
         }
         sb.append(Html.table(List.of("model", "true reward", "RM score", "win rate [95% CI]", "KL", "length", "EOS",
                 "distinct", "grammatical", "perplexity"), rows));
+        if (r.grammaticalCeiling() != null) {
+            sb.append(String.format(Locale.ROOT, "<p>ceiling: %.1f%% is the best win rate vs %s with every completion "
+                    + "in the task's grammar</p>\n", 100 * r.grammaticalCeiling(), Html.esc(r.baseline())));
+        }
         List<Map<String, String>> s = r.samples().subList(0, Math.min(SAMPLE_ROWS, r.samples().size()));
         if (!s.isEmpty()) {
             List<String> header = new ArrayList<>(List.of("prompt")); // then the models in table order

@@ -44,7 +44,7 @@ class ReportWriterTest {
         sample.put("ppo", " was great and superb .");
         EvalReport r = new EvalReport(2, 1, "sft", "sft", "p.jsonl", 0, List.of(
                 new ModelMetrics("sft", "a", null, 0.5, 0.5, 0.2, 0.8, 0.0, 5, 1, 0.5, 1.0, 3.1),
-                new ModelMetrics("ppo", "b", null, 1.5, 0.75, 0.3, 0.95, 1.25, 6, 1, 0.4, 0.5, 3.4)), List.of(sample));
+                new ModelMetrics("ppo", "b", null, 1.5, 0.75, 0.3, 0.95, 1.25, 6, 1, 0.4, 0.5, 3.4)), 0.9, List.of(sample));
         Json.write(eval.resolve("eval.json"), r);
         new PipelineLock("demo", List.of(new PipelineLock.Entry("sft", "sft", "a".repeat(64), "b".repeat(64), 3, 1.5,
                 "sft: 3 steps"), new PipelineLock.Entry("eval", "eval", "c".repeat(64), "d".repeat(64), 0, 0.5, "eval")))
@@ -52,7 +52,7 @@ class ReportWriterTest {
 
         String html = Files.readString(ReportWriter.write(dir));
 
-        assertThat(html).contains("pipeline demo", "sft (sft)", "eval (eval)", "75.0% [30.0, 95.0]", "50.0%")
+        assertThat(html).contains("pipeline demo", "sft (sft)", "eval (eval)", "75.0% [30.0, 95.0]", "50.0%", "ceiling: 90.0%")
                 .contains("the movie", " was &lt;b&gt;good&lt;/b&gt; .", "max_steps")
                 .doesNotContain("<script", "http://", "https://", "<b>good");
         Matcher m = Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
