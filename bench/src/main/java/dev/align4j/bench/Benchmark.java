@@ -125,7 +125,7 @@ public final class Benchmark {
         return out;
     }
 
-    private Map<String, Object> settings() {
+    Map<String, Object> settings() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         s.put("device", device.toString());
@@ -172,7 +172,7 @@ public final class Benchmark {
     }
 
     /** SFT steps through the engine; {@code soak} > 0 runs that many steps and samples RSS. */
-    private Map<String, Object> sft(PeftMethod method, long soak) {
+    Map<String, Object> sft(PeftMethod method, long soak) {
         int b = shape.batch();
         int t = shape.ctx();
         Random r = new Random(0);
