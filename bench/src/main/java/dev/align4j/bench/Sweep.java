@@ -143,6 +143,7 @@ public final class Sweep {
 
     private Map<String, Object> point(BenchShape s, double gflops) {
         boolean reset = resetPeak();
+        long rssAtStart = StepTimer.rssMb();
         Benchmark bench = new Benchmark(s, deviceSpec, scratch);
         Map<String, Object> sft = bench.sft(PeftMethod.FULL, 0);
         double tps = (double) sft.get("tokens_per_s");
@@ -158,9 +159,10 @@ public final class Sweep {
         p.put("tokens_per_s", tps);
         p.put("step_ms", sft.get("step_ms"));
         p.put("model_flops_per_token", (long) flopsPerToken);
-        p.put("attention_flops_share", round(attention / flopsPerToken, 4));
-        p.put("mfu", round(tps * flopsPerToken / (gflops * 1e9), 4));
+        p.put("attention_flops_share", significant(attention / flopsPerToken));
+        p.put("mfu", significant(tps * flopsPerToken / (gflops * 1e9)));
         p.put("peak_rss_mb", StepTimer.peakRssMb());
+        p.put("rss_mb_at_start", rssAtStart);
         p.put("peak_rss_reset", reset);
         p.put("weights_plus_optimizer_bytes", sft.get("weights_plus_optimizer_bytes"));
         return p;
@@ -181,13 +183,15 @@ public final class Sweep {
 
     /** The readable table for the log: one row per point. */
     static String table(List<Map<String, Object>> points) {
-        StringBuilder b = new StringBuilder(String.format("%5s %6s %5s %6s %9s %10s %9s %6s %6s %10s %11s%n",
-                "d", "layers", "ctx", "heads", "params_M", "tokens/s", "step_ms", "mfu", "attn", "peak_rss", "w+opt_MB"));
+        StringBuilder b = new StringBuilder(String.format("%5s %6s %5s %6s %9s %10s %9s %6s %6s %9s %10s %11s%n",
+                "d", "layers", "ctx", "heads", "params_M", "tokens/s", "step_ms", "mfu", "attn", "rss_start",
+                "peak_rss", "w+opt_MB"));
         for (Map<String, Object> p : points) {
-            b.append(String.format("%5d %6d %5d %6d %9.1f %10.1f %9.1f %5.1f%% %5.1f%% %7d MB %11.1f%n",
+            b.append(String.format("%5d %6d %5d %6d %9.1f %10.1f %9.1f %5.1f%% %5.1f%% %6d MB %7d MB %11.1f%n",
                     p.get("d"), p.get("layers"), p.get("ctx"), p.get("heads"),
                     ((Number) p.get("parameters")).longValue() / 1e6, p.get("tokens_per_s"), p.get("step_ms"),
-                    100 * (double) p.get("mfu"), 100 * (double) p.get("attention_flops_share"), p.get("peak_rss_mb"),
+                    100 * (double) p.get("mfu"), 100 * (double) p.get("attention_flops_share"),
+                    p.get("rss_mb_at_start"), p.get("peak_rss_mb"),
                     ((Number) p.get("weights_plus_optimizer_bytes")).longValue() / 1e6));
         }
         return b.toString();
@@ -204,6 +208,11 @@ public final class Sweep {
         m.put("warm", grid.warm());
         m.put("steps", grid.steps());
         return m;
+    }
+
+    /** Four significant digits (a tiny test shape's MFU is far below 1e-4). */
+    private static double significant(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
     }
 
     private static double round(double v, int digits) {

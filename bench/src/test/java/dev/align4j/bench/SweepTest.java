@@ -25,11 +25,12 @@ class SweepTest {
             Map<?, ?> p = (Map<?, ?>) o;
             for (String k : new String[] {"tokens_per_s", "step_ms", "mfu", "peak_rss_mb",
                     "weights_plus_optimizer_bytes", "model_flops_per_token", "parameters",
-                    "attention_flops_share"}) {
+                    "attention_flops_share", "rss_mb_at_start"}) {
                 double v = ((Number) p.get(k)).doubleValue();
                 assertThat(v).as(k).isPositive().isFinite();
             }
             assertThat(p.get("heads")).isEqualTo(2);
+            assertThat((long) p.get("peak_rss_mb")).isGreaterThanOrEqualTo((long) p.get("rss_mb_at_start"));
             assertThat((double) p.get("mfu")).isLessThan(1.0);
         }
         Map<?, ?> a = (Map<?, ?>) points.get(0);

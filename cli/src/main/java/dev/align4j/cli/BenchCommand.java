@@ -114,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String o : new String[] {"--config", "--sections", "--soak"}) {
             if (parsed.hasMatchedOption(o)) {
-                throw new UserInputException(o + ": not used by --sweep (narrow it with " + String.join(", ", own) + ")");
+                throw new UserInputException(o + ": not used by --sweep (narrow it with "
+                        + String.join(", ", own) + ")");
             }
         }
         Sweep.Grid g = Sweep.Grid.defaults();
@@ -152,7 +153,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("--json: " + json + " is a folder");
         }
         if (parent == null || !java.nio.file.Files.isDirectory(parent) || !java.nio.file.Files.isWritable(parent)) {
-            throw new UserInputException("--json: " + json + ": folder " + parent + " does not exist or is not writable");
+            throw new UserInputException("--json: " + json + ": folder " + parent
+                    + " does not exist or is not writable");
         }
     }
 }
