@@ -165,6 +165,7 @@ public final class Sweep {
         p.put("rss_mb_at_start", rssAtStart);
         p.put("peak_rss_reset", reset);
         p.put("weights_plus_optimizer_bytes", sft.get("weights_plus_optimizer_bytes"));
+        p.put("load_average_1m", loadAverage());
         return p;
     }
 
@@ -181,18 +182,30 @@ public final class Sweep {
         }
     }
 
+    /**
+     * The 1-minute load average after the point (/proc/loadavg; -1 where there is none): above the
+     * core count, other processes shared the cores and the point's speed says little.
+     */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The readable table for the log: one row per point. */
     static String table(List<Map<String, Object>> points) {
-        StringBuilder b = new StringBuilder(String.format("%5s %6s %5s %6s %9s %10s %9s %6s %6s %9s %10s %11s%n",
+        StringBuilder b = new StringBuilder(String.format("%5s %6s %5s %6s %9s %10s %9s %6s %6s %9s %10s %11s %5s%n",
                 "d", "layers", "ctx", "heads", "params_M", "tokens/s", "step_ms", "mfu", "attn", "rss_start",
-                "peak_rss", "w+opt_MB"));
+                "peak_rss", "w+opt_MB", "load"));
         for (Map<String, Object> p : points) {
-            b.append(String.format("%5d %6d %5d %6d %9.1f %10.1f %9.1f %5.1f%% %5.1f%% %6d MB %7d MB %11.1f%n",
+            b.append(String.format("%5d %6d %5d %6d %9.1f %10.1f %9.1f %5.1f%% %5.1f%% %6d MB %7d MB %11.1f %5.2f%n",
                     p.get("d"), p.get("layers"), p.get("ctx"), p.get("heads"),
                     ((Number) p.get("parameters")).longValue() / 1e6, p.get("tokens_per_s"), p.get("step_ms"),
                     100 * (double) p.get("mfu"), 100 * (double) p.get("attention_flops_share"),
                     p.get("rss_mb_at_start"), p.get("peak_rss_mb"),
-                    ((Number) p.get("weights_plus_optimizer_bytes")).longValue() / 1e6));
+                    ((Number) p.get("weights_plus_optimizer_bytes")).longValue() / 1e6, p.get("load_average_1m")));
         }
         return b.toString();
     }

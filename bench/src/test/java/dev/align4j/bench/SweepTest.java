@@ -30,6 +30,7 @@ class SweepTest {
                 assertThat(v).as(k).isPositive().isFinite();
             }
             assertThat(p.get("heads")).isEqualTo(2);
+            assertThat((double) p.get("load_average_1m")).isGreaterThanOrEqualTo(0).isFinite();
             assertThat((long) p.get("peak_rss_mb")).isGreaterThanOrEqualTo((long) p.get("rss_mb_at_start"));
             assertThat((double) p.get("mfu")).isLessThan(1.0);
         }
