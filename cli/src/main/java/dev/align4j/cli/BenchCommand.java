@@ -87,17 +87,22 @@ final class BenchCommand implements Callable<Integer> {
                     sections.contains(Section.SFT), sections.contains(Section.DPO),
                     sections.contains(Section.GEN), sections.contains(Section.PEFT), sections.contains(Section.PPO),
                     soak));
-            String text = Json.pretty(report);
-            if (json != null) {
-                AtomicFiles.writeString(json, text);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(text.strip());
-            out.flush();
-            return 0;
+            return print(report);
         } finally {
             AtomicFiles.deleteTree(scratch);
         }
+    }
+
+    /** Writes the report as JSON to --json (when given) and to standard output; exit code 0. */
+    private int print(Object report) {
+        String text = Json.pretty(report);
+        if (json != null) {
+            AtomicFiles.writeString(json, text);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(text.strip());
+        out.flush();
+        return 0;
     }
 
     /** The sweep's grid, null without --sweep; the sweep flags alone, or --sweep with section flags, are errors. */
@@ -130,14 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         checkJsonTarget();
         Path scratch = Benchmark.scratchDir();
         try {
-            String text = Json.pretty(new Sweep(grid, device, scratch).run());
-            if (json != null) {
-                AtomicFiles.writeString(json, text);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(text.strip());
-            out.flush();
-            return 0;
+            return print(new Sweep(grid, device, scratch).run());
         } finally {
             AtomicFiles.deleteTree(scratch);
         }
