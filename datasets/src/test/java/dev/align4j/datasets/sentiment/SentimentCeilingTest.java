@@ -34,4 +34,23 @@ class SentimentCeilingTest {
         double[] baseline = {1, 0, 0, 2, 0}; // tie, tie, win, loss (baseline beyond the grammar), no pattern
         assertThat(c.winRateCeiling(prompts, baseline)).isCloseTo((0.5 + 0.5 + 1) / 5, within(1e-12));
     }
+
+    @Test
+    void itsPatternsAreTheCorpusPatternsTheGrammarAccepts() {
+        // the slot lists here and SentimentGrammar's pattern methods describe the same eight sentences:
+        // every prefix of a corpus sentence begins one of them, and the whole sentence (its "." included)
+        // is one of them with nothing left open
+        Lexicon lex = Lexicon.bundled();
+        SentimentCeiling ceiling = new SentimentCeiling(lex);
+        SentimentGrammar grammar = new SentimentGrammar(lex);
+        for (String s : new SentimentCorpus(lex, 3).sentences(400)) {
+            assertThat(grammar.isSentence(s)).as(s).isTrue();
+            String[] w = s.split(" ");
+            for (int k = 1; k < w.length; k++) {
+                String prefix = String.join(" ", java.util.Arrays.copyOf(w, k));
+                assertThat(ceiling.bestCompletionScore(prefix)).as(prefix).isPresent();
+            }
+            assertThat(ceiling.bestCompletionScore(s)).as(s).isEqualTo(OptionalInt.of(0));
+        }
+    }
 }
